@@ -1,0 +1,115 @@
+//! The request and response types of the service's API, shared by the HTTP layer and
+//! `mingbai ask --json`. They are the contract with channels: change them with care.
+
+use crate::corpus::{Citation, Entry};
+use crate::search::Hit;
+use crate::triage::Triage;
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/chat` body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatRequest {
+    /// The session to continue; omitted for a new conversation.
+    #[serde(default)]
+    pub session: Option<String>,
+    pub text: String,
+}
+
+/// `POST /api/triage` body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageRequest {
+    pub text: String,
+}
+
+/// The reply to one chat message.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatReply {
+    pub session: String,
+    /// The reply as a channel shows it: for a danger, emergency numbers in the first line.
+    pub text: String,
+    pub answer: Answer,
+    pub triage: Triage,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    /// True when the service does not know and says so rather than guess.
+    pub abstained: bool,
+    pub entries: Vec<EntryCard>,
+}
+
+/// A knowledge entry as an answer card.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryCard {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub steps: Vec<String>,
+    pub citations: Vec<Citation>,
+    pub hotlines: Vec<String>,
+}
+
+impl From<&Entry> for EntryCard {
+    fn from(entry: &Entry) -> Self {
+        EntryCard {
+            id: entry.id.clone(),
+            title: entry.title.clone(),
+            summary: entry.summary.clone(),
+            steps: entry.steps.clone(),
+            citations: entry.citations.clone(),
+            hotlines: entry.hotlines.clone(),
+        }
+    }
+}
+
+/// `POST /api/triage` reply.
+#[derive(Debug, Clone, Serialize)]
+pub struct TriageReply {
+    pub triage: Triage,
+}
+
+/// `GET /api/search` reply: hits for grid workers, with snippets and scores.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchReply {
+    pub query: String,
+    pub terms: Vec<String>,
+    /// True when even the best hit is too weak to answer a resident on.
+    pub abstained: bool,
+    pub hits: Vec<SearchHit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub domain: String,
+    pub score: f32,
+    pub snippet: String,
+    pub snippet_html: String,
+}
+
+impl SearchHit {
+    pub fn new(hit: &Hit, entry: &Entry) -> SearchHit {
+        SearchHit {
+            id: hit.id.clone(),
+            title: entry.title.clone(),
+            category: entry.category.clone(),
+            domain: entry.domain.as_str().to_string(),
+            score: hit.score,
+            snippet: hit.snippet.clone(),
+            snippet_html: hit.snippet_html.clone(),
+        }
+    }
+}
+
+/// `GET /healthz` reply.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    pub status: &'static str,
+    pub entries: u64,
+    pub rules: Vec<String>,
+    pub corpus: String,
+}

@@ -1,0 +1,136 @@
+//! The service's configuration: one struct, immutable after start.
+//! Layers, later ones winning: built-in defaults < config file < `MINGBAI_*` environment
+//! variables < command-line flags. `mingbai.example.toml` documents every field.
+
+use crate::search::SearchSettings;
+use crate::triage::RuleLimits;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The config file read when none is named and it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "mingbai.toml";
+pub const ENV_PREFIX: &str = "MINGBAI_";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: String,
+    /// Folder for the embedded store (sled) and the search index.
+    pub data_dir: PathBuf,
+    /// The knowledge corpus (entries/, categories.toml, dict.txt, synonyms.toml, stopwords.txt).
+    pub corpus_dir: PathBuf,
+    /// The triage rules (*.rhai) and their tests (tests/*.toml).
+    pub rules_dir: PathBuf,
+    /// Static files served at / (the chat page).
+    pub web_dir: PathBuf,
+    /// Longest message accepted, in characters.
+    pub max_text_chars: usize,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Most knowledge entries shown in one answer.
+    pub max_answers: usize,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Log filter (tracing's env-filter syntax), e.g. "info" or "mingbai=debug".
+    pub log: String,
+    pub search: SearchSettings,
+    pub rules: RuleLimits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: "data".into(),
+            corpus_dir: "corpus".into(),
+            rules_dir: "rules".into(),
+            web_dir: "web".into(),
+            max_text_chars: 2000,
+            max_body_bytes: 64 * 1024,
+            max_answers: 3,
+            workers: 0,
+            log: "info".into(),
+            search: SearchSettings::default(),
+            rules: RuleLimits::default(),
+        }
+    }
+}
+
+/// The top-level keys, so that unrelated `MINGBAI_*` variables are not taken for config.
+const KEYS: &[&str] = &[
+    "listen",
+    "data_dir",
+    "corpus_dir",
+    "rules_dir",
+    "web_dir",
+    "max_text_chars",
+    "max_body_bytes",
+    "max_answers",
+    "workers",
+    "log",
+    "search",
+    "rules",
+];
+
+impl Config {
+    /// Builds the configuration from its layers. `file` is the config file to read; when
+    /// None, `mingbai.toml` in the working directory is read if it exists. `overrides`
+    /// are the command-line flags that were given (serialized, `None`s skipped).
+    pub fn load(file: Option<&Path>, overrides: impl Serialize) -> Result<Config, figment::Error> {
+        let file = match file {
+            Some(path) if !path.is_file() => {
+                return Err(figment::Error::from(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )))
+            }
+            Some(path) => path,
+            // A missing default file is no error: the defaults stand.
+            None => Path::new(DEFAULT_CONFIG_FILE),
+        };
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file_exact(file))
+            .merge(
+                Env::prefixed(ENV_PREFIX)
+                    .split("__")
+                    .filter(|key| KEYS.contains(&key.as_str().split('.').next().unwrap_or(""))),
+            )
+            .merge(Serialized::defaults(overrides))
+            .extract()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn the_example_config_parses_to_the_defaults() {
+        let example = concat!(env!("CARGO_MANIFEST_DIR"), "/mingbai.example.toml");
+        let config = Config::load(Some(Path::new(example)), BTreeMap::<String, String>::new())
+            .expect("example config is valid");
+        assert_eq!(config, Config::default(), "the example documents the defaults");
+    }
+
+    #[test]
+    fn flags_override_the_file_and_a_missing_named_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9\"\nmax_answers = 5\n[search]\nmin_score = 1.5\n")
+            .unwrap();
+        let flags: BTreeMap<_, _> = [("listen", "127.0.0.1:1")].into_iter().collect();
+        let config = Config::load(Some(&file), flags).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:1");
+        assert_eq!(config.max_answers, 5);
+        assert_eq!(config.search.min_score, 1.5);
+        let none = BTreeMap::<String, String>::new();
+        assert!(Config::load(Some(&dir.path().join("none.toml")), &none).is_err());
+        std::fs::write(&file, "listn = 1\n").unwrap();
+        let err = Config::load(Some(&file), &none).unwrap_err().to_string();
+        assert!(err.contains("listn"), "a misspelt key is reported: {err}");
+    }
+}

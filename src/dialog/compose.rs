@@ -1,0 +1,113 @@
+//! Composes the reply text of one turn. Danger always comes first: for a red triage the
+//! first line is the emergency numbers, before any explanation.
+
+use crate::api::EntryCard;
+use crate::triage::Triage;
+use crate::vocab::{Risk, Role};
+use std::fmt::Write;
+
+/// Emergency lines by danger category (set by rules/10-danger.rhai). The first line of
+/// every red reply names 110.
+const EMERGENCY_FIRST_LINE: &str = "⚠️ 有危险请马上打110报警，有人受伤打120。";
+
+fn emergency_extra(category: Option<&str>) -> Option<&'static str> {
+    match category? {
+        "自伤风险" => Some(
+            "想不开的时候请马上打心理援助热线12356，或者打120；请让身边的人陪着您，别一个人待着。",
+        ),
+        "正在诈骗" => Some(
+            "先别再转钱！马上打110报警，或打96110反诈专线，讲清转账时间、金额和对方账号，越快越可能追回。",
+        ),
+        "精神障碍失控" => Some(
+            "先离开危险的地方，保护好老人孩子；打110请民警到场，打120送医，再告诉网格员和村医。",
+        ),
+        _ => Some("先到安全的地方，锁好门，告诉身边能帮忙的人；不要一个人去对质。"),
+    }
+}
+
+/// What a resident reads: emergency numbers (red), the answer (or an honest "I don't
+/// know"), the steps, the law it rests on, and who will help.
+pub fn compose_reply(triage: &Triage, entries: &[EntryCard], abstained: bool) -> String {
+    let mut text = String::new();
+    if triage.risk == Risk::Red {
+        text.push_str(EMERGENCY_FIRST_LINE);
+        text.push('\n');
+        if let Some(extra) = emergency_extra(triage.category.as_deref()) {
+            text.push_str(extra);
+            text.push('\n');
+        }
+    }
+
+    match entries.first() {
+        Some(entry) if !abstained => write_entry(&mut text, entry),
+        _ if triage.risk == Risk::Red => {}
+        _ => text.push_str(
+            "这个问题我还答不准，不敢乱说。您可以找本村的网格员或法律明白人当面问，\
+             也可以打12348法律援助热线问专业人员。\n",
+        ),
+    }
+    if !abstained && entries.len() > 1 {
+        text.push_str("\n您可能还想了解：");
+        let others: Vec<&str> = entries[1..].iter().map(|e| e.title.as_str()).collect();
+        text.push_str(&others.join("；"));
+        text.push('\n');
+    }
+
+    if triage.needs_human && triage.role != Role::None && triage.risk != Risk::Red {
+        let _ = writeln!(
+            text,
+            "\n这件事可以请{}帮您处理，我们会把情况转给他们。",
+            triage.role.label()
+        );
+    }
+    for question in &triage.questions {
+        text.push('\n');
+        text.push_str(&question.text);
+    }
+    text.trim_end().to_string()
+}
+
+fn write_entry(text: &mut String, entry: &EntryCard) {
+    let _ = writeln!(text, "【{}】", entry.title);
+    let _ = writeln!(text, "{}", entry.summary);
+    text.push_str("怎么办：\n");
+    for (i, step) in entry.steps.iter().enumerate() {
+        let _ = writeln!(text, "{}. {}", i + 1, step);
+    }
+    if !entry.citations.is_empty() {
+        let laws: Vec<String> = entry.citations.iter().map(ToString::to_string).collect();
+        let _ = writeln!(text, "依据：{}", laws.join("、"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::Tier;
+
+    fn triage(risk: Risk, role: Role, category: Option<&str>) -> Triage {
+        Triage {
+            risk,
+            domain: None,
+            category: category.map(String::from),
+            role,
+            tier: Tier::Town,
+            needs_human: risk != Risk::Blue,
+            questions: vec![],
+        }
+    }
+
+    #[test]
+    fn danger_puts_110_in_the_first_line() {
+        let text = compose_reply(&triage(Risk::Red, Role::Emergency, Some("自伤风险")), &[], true);
+        let first = text.lines().next().unwrap();
+        assert!(first.contains("110"), "{text}");
+        assert!(text.contains("12356"), "{text}");
+    }
+
+    #[test]
+    fn abstaining_says_so_and_offers_a_person() {
+        let text = compose_reply(&triage(Risk::Blue, Role::None, None), &[], true);
+        assert!(text.contains("答不准") && text.contains("12348"), "{text}");
+    }
+}

@@ -1,0 +1,90 @@
+//! The HTTP layer (actix-web): one routing table, one file per resource, every error
+//! rendered as the same JSON shape. The only module besides `cli` that knows actix.
+
+mod chat;
+mod error;
+mod health;
+mod search;
+mod triage;
+
+pub use error::{ApiError, ErrorCode};
+
+use crate::service::Service;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{middleware, web, App, HttpServer};
+
+/// Builds the app, for the server and for tests alike.
+pub fn create_app(
+    service: web::Data<Service>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let config = service.config().clone();
+    App::new()
+        .app_data(service)
+        .app_data(error::json_config(config.max_body_bytes))
+        .app_data(error::query_config())
+        .app_data(web::PayloadConfig::new(config.max_body_bytes))
+        .wrap(security_headers())
+        // The path only: query strings may carry what a resident typed.
+        .wrap(
+            middleware::Logger::new("%s %{path}xi %Dms")
+                .custom_request_replace("path", |req| req.path().to_string()),
+        )
+        .service(
+            web::scope("/api")
+                .service(resource("/chat", web::post().to(chat::chat)))
+                .service(resource("/triage", web::post().to(triage::triage)))
+                .service(resource("/search", web::get().to(search::search)))
+                .default_service(web::to(error::not_found)),
+        )
+        .service(resource("/healthz", web::get().to(health::health)))
+        .service(
+            actix_files::Files::new("/", &config.web_dir)
+                .index_file("index.html")
+                .default_handler(web::to(error::not_found)),
+        )
+        .default_service(web::to(error::not_found))
+}
+
+/// A resource whose other methods get a JSON 405.
+fn resource(path: &str, route: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(route)
+        .default_service(web::to(error::method_not_allowed))
+}
+
+fn security_headers() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "SAMEORIGIN"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
+        ))
+}
+
+/// Runs the HTTP server until it is stopped (Ctrl-C or SIGTERM), then flushes the store.
+pub async fn serve(service: Service) -> std::io::Result<()> {
+    let config = service.config().clone();
+    let data = web::Data::new(service);
+    let app_data = data.clone();
+    let mut server = HttpServer::new(move || create_app(app_data.clone()));
+    if config.workers > 0 {
+        server = server.workers(config.workers);
+    }
+    tracing::info!(listen = %config.listen, "listening");
+    server.bind(&config.listen)?.run().await?;
+    if let Err(e) = data.store().flush() {
+        tracing::error!(error = %e, "could not flush the store on shutdown");
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+use super::build::{open_or_build, IndexLocation, SearchError};
+use super::schema::Fields;
+use crate::corpus::Corpus;
+use crate::text::Segmenter;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+/// How the index is queried and when the service would rather abstain than guess.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Below this BM25 score of the best hit, the service says it does not know.
+    pub min_score: f32,
+    /// The best hit must match at least this many query terms in its title, questions
+    /// or keywords (a match in the body alone is too weak to answer on).
+    pub min_strong_terms: usize,
+    /// Further entries are shown beside the best one when they score at least this
+    /// share of its score.
+    pub related_ratio: f32,
+    pub boost_questions: f32,
+    pub boost_title: f32,
+    pub boost_keywords: f32,
+    pub boost_body: f32,
+    /// Characters of body text around the matches shown to grid workers.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            min_score: 6.0,
+            min_strong_terms: 1,
+            related_ratio: 0.75,
+            boost_questions: 3.0,
+            boost_title: 2.0,
+            boost_keywords: 2.0,
+            boost_body: 1.0,
+            snippet_chars: 120,
+        }
+    }
+}
+
+/// One matching entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub score: f32,
+    /// Body text around the matches.
+    pub snippet: String,
+    /// The same with matches in `<b>`, HTML-escaped.
+    pub snippet_html: String,
+    /// Query terms found in the entry's title, questions or keywords.
+    pub strong_terms: Vec<String>,
+}
+
+/// What a search found and whether it is confident enough to answer on.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchOutcome {
+    pub terms: Vec<String>,
+    pub hits: Vec<Hit>,
+    /// True when the best hit is too weak to answer on (or there is none).
+    pub abstained: bool,
+}
+
+impl SearchOutcome {
+    /// The hits good enough to show as answers: the best, and those close to it.
+    pub fn answers(&self, related_ratio: f32, max: usize) -> Vec<&Hit> {
+        if self.abstained {
+            return Vec::new();
+        }
+        let best = self.hits.first().map_or(0.0, |h| h.score);
+        self.hits
+            .iter()
+            .take(max)
+            .filter(|h| h.score >= best * related_ratio && !h.strong_terms.is_empty())
+            .collect()
+    }
+}
+
+/// The searchable knowledge base: the tantivy index plus what is needed to query it.
+pub struct KnowledgeIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    segmenter: Arc<Segmenter>,
+    settings: SearchSettings,
+    /// Per entry id, the terms of its title, questions and keywords.
+    strong_terms: HashMap<String, HashSet<String>>,
+}
+
+impl KnowledgeIndex {
+    /// Opens the index of this corpus under `data_dir`, building it when the corpus
+    /// changed since the last build (or when `force_rebuild`).
+    pub fn open(
+        data_dir: &std::path::Path,
+        corpus: &Corpus,
+        segmenter: Arc<Segmenter>,
+        settings: SearchSettings,
+        force_rebuild: bool,
+    ) -> Result<KnowledgeIndex, SearchError> {
+        let location = IndexLocation::new(data_dir, corpus);
+        let index = open_or_build(&location, corpus, &segmenter, force_rebuild)?;
+        let tantivy_err = |source| SearchError::Tantivy {
+            path: location.dir.clone(),
+            source,
+        };
+        let fields = Fields::from_schema(&index.schema()).map_err(tantivy_err)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(tantivy_err)?;
+        let strong_terms = corpus
+            .entries()
+            .iter()
+            .map(|entry| {
+                let text = format!(
+                    "{}\n{}\n{}",
+                    entry.title,
+                    entry.questions.join("\n"),
+                    entry.keywords.join(" ")
+                );
+                let terms = segmenter
+                    .pieces(&text)
+                    .iter()
+                    .map(|p| p.word.to_lowercase())
+                    .collect();
+                (entry.id.clone(), terms)
+            })
+            .collect();
+        Ok(KnowledgeIndex {
+            index,
+            reader,
+            fields,
+            segmenter,
+            settings,
+            strong_terms,
+        })
+    }
+
+    pub fn settings(&self) -> &SearchSettings {
+        &self.settings
+    }
+
+    pub fn segmenter(&self) -> &Arc<Segmenter> {
+        &self.segmenter
+    }
+
+    /// Searches for `text` (already normalized) and returns up to `limit` hits.
+    pub fn search(&self, text: &str, limit: usize) -> tantivy::Result<SearchOutcome> {
+        let terms = self.segmenter.query_terms(text);
+        if terms.is_empty() || limit == 0 {
+            return Ok(SearchOutcome {
+                terms,
+                hits: Vec::new(),
+                abstained: true,
+            });
+        }
+        let query = self.build_query(&terms);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit))?;
+        let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
+        snippets.set_max_num_chars(self.settings.snippet_chars);
+
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let snippet = snippets.snippet_from_doc(&doc);
+            let strong_terms = self.strong_matches(&id, &terms);
+            hits.push(Hit {
+                id,
+                score,
+                snippet: snippet.fragment().to_string(),
+                snippet_html: snippet.to_html(),
+                strong_terms,
+            });
+        }
+        let abstained = !hits.first().is_some_and(|best| self.confident(best));
+        Ok(SearchOutcome {
+            terms,
+            hits,
+            abstained,
+        })
+    }
+
+    /// The confidence rule: a strong enough score and a match where it counts.
+    fn confident(&self, best: &Hit) -> bool {
+        best.score >= self.settings.min_score
+            && best.strong_terms.len() >= self.settings.min_strong_terms
+    }
+
+    /// A boolean "should" query of every term in every field, boosted per field.
+    /// (QueryParser would turn unspaced Chinese into one phrase and find nothing.)
+    fn build_query(&self, terms: &[String]) -> BooleanQuery {
+        let s = &self.settings;
+        let fields = [
+            (self.fields.questions, s.boost_questions),
+            (self.fields.title, s.boost_title),
+            (self.fields.keywords, s.boost_keywords),
+            (self.fields.body, s.boost_body),
+        ];
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .flat_map(|term| {
+                fields.iter().map(move |&(field, boost)| {
+                    let query = TermQuery::new(
+                        Term::from_field_text(field, term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(query), boost));
+                    (Occur::Should, boosted)
+                })
+            })
+            .collect();
+        BooleanQuery::new(clauses)
+    }
+
+    fn strong_matches(&self, id: &str, terms: &[String]) -> Vec<String> {
+        let Some(strong) = self.strong_terms.get(id) else {
+            return Vec::new();
+        };
+        terms.iter().filter(|t| strong.contains(*t)).cloned().collect()
+    }
+
+    /// The number of documents, for health checks.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+}

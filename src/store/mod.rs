@@ -1,0 +1,6 @@
+//! The embedded store (sled) in the data folder: sessions and their turns.
+//! Text is masked before it is stored.
+
+mod sessions;
+
+pub use sessions::{Session, Store, StoreError, Turn};

@@ -1,0 +1,152 @@
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("store: a record cannot be read: {0}")]
+    Codec(#[from] serde_json::Error),
+}
+
+/// One conversation of one resident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub turns: u32,
+    /// What the resident has told so far that later turns need (place, contact, …).
+    #[serde(default)]
+    pub known: BTreeMap<String, String>,
+}
+
+/// One message and what the service made of it. `text` is masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    pub entries: Vec<String>,
+    pub abstained: bool,
+    pub risk: String,
+    pub domain: Option<String>,
+    pub role: String,
+}
+
+/// The sled database and its trees.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    sessions: sled::Tree,
+    turns: sled::Tree,
+}
+
+impl Store {
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let db = sled::open(dir.join("store"))?;
+        Ok(Store {
+            sessions: db.open_tree("sessions")?,
+            turns: db.open_tree("turns")?,
+            db,
+        })
+    }
+
+    /// A store in memory only, for tests and benchmarks.
+    pub fn temporary() -> Result<Store, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Ok(Store {
+            sessions: db.open_tree("sessions")?,
+            turns: db.open_tree("turns")?,
+            db,
+        })
+    }
+
+    pub fn session(&self, id: &str) -> Result<Option<Session>, StoreError> {
+        get(&self.sessions, id.as_bytes())
+    }
+
+    pub fn new_session(&self) -> Result<Session, StoreError> {
+        let now = Utc::now();
+        let session = Session {
+            id: uuid::Uuid::new_v4().to_string(),
+            created: now,
+            updated: now,
+            turns: 0,
+            known: BTreeMap::new(),
+        };
+        put(&self.sessions, session.id.as_bytes(), &session)?;
+        Ok(session)
+    }
+
+    /// Appends a turn to the session and saves both in one transaction-free batch:
+    /// the turn key is (session id, turn number), so a turn is never overwritten.
+    pub fn record_turn(&self, session: &mut Session, turn: &Turn) -> Result<(), StoreError> {
+        let key = turn_key(&session.id, session.turns);
+        session.turns += 1;
+        session.updated = turn.at;
+        put(&self.turns, &key, turn)?;
+        put(&self.sessions, session.id.as_bytes(), session)?;
+        Ok(())
+    }
+
+    pub fn turns(&self, session_id: &str) -> Result<Vec<Turn>, StoreError> {
+        let prefix = format!("{session_id}/");
+        self.turns
+            .scan_prefix(prefix.as_bytes())
+            .map(|kv| Ok(serde_json::from_slice(&kv?.1)?))
+            .collect()
+    }
+
+    /// Writes everything to disk; returns once it is durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+fn turn_key(session_id: &str, number: u32) -> Vec<u8> {
+    // Zero-padded so keys sort in turn order.
+    format!("{session_id}/{number:08}").into_bytes()
+}
+
+fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
+    match tree.get(key)? {
+        Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+        None => Ok(None),
+    }
+}
+
+fn put<T: Serialize>(tree: &sled::Tree, key: &[u8], value: &T) -> Result<(), StoreError> {
+    tree.insert(key, serde_json::to_vec(value)?)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turns_are_kept_in_order_per_session() {
+        let store = Store::temporary().unwrap();
+        let mut a = store.new_session().unwrap();
+        let mut b = store.new_session().unwrap();
+        let turn = |text: &str| Turn {
+            at: Utc::now(),
+            text: text.into(),
+            entries: vec![],
+            abstained: true,
+            risk: "blue".into(),
+            domain: None,
+            role: "none".into(),
+        };
+        store.record_turn(&mut a, &turn("一")).unwrap();
+        store.record_turn(&mut b, &turn("别人的")).unwrap();
+        store.record_turn(&mut a, &turn("二")).unwrap();
+        let texts: Vec<String> = store.turns(&a.id).unwrap().into_iter().map(|t| t.text).collect();
+        assert_eq!(texts, vec!["一", "二"]);
+        assert_eq!(store.session(&a.id).unwrap().unwrap().turns, 2);
+        assert!(store.session("nope").unwrap().is_none());
+    }
+}

@@ -1,0 +1,58 @@
+//! The real binary: `ask --json` gives the /api/chat JSON, `rules test` passes,
+//! a bad config is refused with a clear message.
+
+mod common;
+
+use serde_json::Value;
+use std::process::Command;
+
+fn mingbai(data: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mingbai"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("MINGBAI_LOG", "warn")
+        .arg("--data")
+        .arg(data);
+    cmd
+}
+
+#[test]
+fn ask_json_prints_the_chat_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mingbai(dir.path())
+        .args(["ask", "--json", "他说今晚要弄死我"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reply["triage"]["risk"], "red");
+    assert!(reply["text"].as_str().unwrap().lines().next().unwrap().contains("110"));
+    assert!(dir.path().join("store").exists(), "the store lives in the data folder");
+}
+
+#[test]
+fn rules_test_runs_the_cases_and_index_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mingbai(dir.path()).args(["rules", "test"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("rule cases") && stdout.contains("risk"), "{stdout}");
+
+    let out = mingbai(dir.path()).arg("index").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("indexed"));
+}
+
+#[test]
+fn a_broken_config_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, "max_text_chars = \"many\"\n").unwrap();
+    let out = mingbai(dir.path())
+        .arg("--config")
+        .arg(&file)
+        .args(["ask", "你好"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("max_text_chars"));
+}
