@@ -87,6 +87,12 @@ pub struct SearchHit {
     pub category: String,
     pub domain: String,
     pub score: f32,
+    /// Query terms matched in the entry's title, questions or keywords.
+    pub matched_terms: Vec<String>,
+    /// Their weight by rarity (1.0 = one word that a single entry uses).
+    pub matched_weight: f32,
+    /// The share of the query's weight they carry.
+    pub coverage: f32,
     pub snippet: String,
     pub snippet_html: String,
 }
@@ -99,6 +105,9 @@ impl SearchHit {
             category: entry.category.clone(),
             domain: entry.domain.as_str().to_string(),
             score: hit.score,
+            matched_terms: hit.strong_terms.clone(),
+            matched_weight: hit.matched_weight,
+            coverage: hit.coverage,
             snippet: hit.snippet.clone(),
             snippet_html: hit.snippet_html.clone(),
         }

@@ -79,20 +79,26 @@ impl Config {
     /// Builds the configuration from its layers. `file` is the config file to read; when
     /// None, `mingbai.toml` in the working directory is read if it exists. `overrides`
     /// are the command-line flags that were given (serialized, `None`s skipped).
-    pub fn load(file: Option<&Path>, overrides: impl Serialize) -> Result<Config, figment::Error> {
+    pub fn load(
+        file: Option<&Path>,
+        overrides: impl Serialize,
+    ) -> Result<Config, Box<figment::Error>> {
         let file = match file {
             Some(path) if !path.is_file() => {
-                return Err(figment::Error::from(format!(
+                return Err(Box::new(figment::Error::from(format!(
                     "config file {} does not exist",
                     path.display()
-                )))
+                ))))
             }
-            Some(path) => path,
+            Some(path) => Some(path),
             // A missing default file is no error: the defaults stand.
-            None => Path::new(DEFAULT_CONFIG_FILE),
+            None => Some(Path::new(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()),
         };
-        Figment::from(Serialized::defaults(Config::default()))
-            .merge(Toml::file_exact(file))
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
             .merge(
                 Env::prefixed(ENV_PREFIX)
                     .split("__")
@@ -100,6 +106,7 @@ impl Config {
             )
             .merge(Serialized::defaults(overrides))
             .extract()
+            .map_err(Box::new)
     }
 }
 
@@ -113,15 +120,22 @@ mod tests {
         let example = concat!(env!("CARGO_MANIFEST_DIR"), "/mingbai.example.toml");
         let config = Config::load(Some(Path::new(example)), BTreeMap::<String, String>::new())
             .expect("example config is valid");
-        assert_eq!(config, Config::default(), "the example documents the defaults");
+        assert_eq!(
+            config,
+            Config::default(),
+            "the example documents the defaults"
+        );
     }
 
     #[test]
     fn flags_override_the_file_and_a_missing_named_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
-        std::fs::write(&file, "listen = \"0.0.0.0:9\"\nmax_answers = 5\n[search]\nmin_score = 1.5\n")
-            .unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9\"\nmax_answers = 5\n[search]\nmin_score = 1.5\n",
+        )
+        .unwrap();
         let flags: BTreeMap<_, _> = [("listen", "127.0.0.1:1")].into_iter().collect();
         let config = Config::load(Some(&file), flags).unwrap();
         assert_eq!(config.listen, "127.0.0.1:1");

@@ -12,7 +12,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let filter = EnvFilter::try_from_env("MINGBAI_LOG").unwrap_or_else(|_| EnvFilter::new(&config.log));
+    let filter =
+        EnvFilter::try_from_env("MINGBAI_LOG").unwrap_or_else(|_| EnvFilter::new(&config.log));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,8 +1,6 @@
 //! The service: the engine parts put together, used alike by the CLI and the web.
 
-use crate::api::{
-    Answer, ChatReply, EntryCard, Health, SearchHit, SearchReply, TriageReply,
-};
+use crate::api::{Answer, ChatReply, EntryCard, Health, SearchHit, SearchReply, TriageReply};
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::dialog::compose_reply;
@@ -62,18 +60,31 @@ impl Service {
     /// Opens the service on its configuration: loads and validates the corpus (refusing
     /// a broken one), opens or builds the index, compiles the rules, opens the store.
     pub fn open(config: Config) -> anyhow::Result<Service> {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "cannot create the data folder {}",
+                config.data_dir.display()
+            )
+        })?;
         let store = Store::open(&config.data_dir).context("cannot open the store")?;
         Service::with_store(config, store, false)
     }
 
     /// Like `open` but with the given store; `rebuild_index` forces a fresh index.
-    pub fn with_store(config: Config, store: Store, rebuild_index: bool) -> anyhow::Result<Service> {
-        let corpus = Corpus::load(&config.corpus_dir)
-            .with_context(|| format!("the corpus at {} cannot be used", config.corpus_dir.display()))?;
-        let segmenter =
-            Arc::new(Segmenter::new(corpus.lexicon()).context("the user dictionary cannot be read")?);
+    pub fn with_store(
+        config: Config,
+        store: Store,
+        rebuild_index: bool,
+    ) -> anyhow::Result<Service> {
+        let corpus = Corpus::load(&config.corpus_dir).with_context(|| {
+            format!(
+                "the corpus at {} cannot be used",
+                config.corpus_dir.display()
+            )
+        })?;
+        let segmenter = Arc::new(
+            Segmenter::new(corpus.lexicon()).context("the user dictionary cannot be read")?,
+        );
         let index = KnowledgeIndex::open(
             &config.data_dir,
             &corpus,

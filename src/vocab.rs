@@ -144,7 +144,10 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>().unwrap(), *role);
         }
         assert_eq!(Domain::ALL.len(), 20);
-        assert_eq!("婚姻家庭".parse::<Domain>().unwrap(), Domain::MarriageFamily);
+        assert_eq!(
+            "婚姻家庭".parse::<Domain>().unwrap(),
+            Domain::MarriageFamily
+        );
         assert!("家庭".parse::<Domain>().is_err());
         assert!(Risk::Red < Risk::Blue, "red sorts first");
     }

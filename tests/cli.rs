@@ -22,23 +22,50 @@ fn ask_json_prints_the_chat_reply() {
         .args(["ask", "--json", "他说今晚要弄死我"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(reply["triage"]["risk"], "red");
-    assert!(reply["text"].as_str().unwrap().lines().next().unwrap().contains("110"));
-    assert!(dir.path().join("store").exists(), "the store lives in the data folder");
+    assert!(reply["text"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .contains("110"));
+    assert!(
+        dir.path().join("store").exists(),
+        "the store lives in the data folder"
+    );
 }
 
 #[test]
 fn rules_test_runs_the_cases_and_index_rebuilds() {
     let dir = tempfile::tempdir().unwrap();
-    let out = mingbai(dir.path()).args(["rules", "test"]).output().unwrap();
+    let out = mingbai(dir.path())
+        .args(["rules", "test"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("rule cases") && stdout.contains("risk"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("rule cases") && stdout.contains("risk"),
+        "{stdout}"
+    );
 
     let out = mingbai(dir.path()).arg("index").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("indexed"));
 }
 

@@ -13,14 +13,21 @@ fn a_runaway_rule_is_stopped_and_the_service_still_answers() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("rules");
     common::copy_tree(&common::repo("rules"), &rules);
-    fs::write(rules.join("99-runaway.rhai"), "let n = 0;\nwhile true { n += 1; }\n").unwrap();
+    fs::write(
+        rules.join("99-runaway.rhai"),
+        "let n = 0;\nwhile true { n += 1; }\n",
+    )
+    .unwrap();
     let mut config = common::config_in(&dir.path().join("data"));
     config.rules_dir = rules;
     let service = Service::with_store(config, Store::temporary().unwrap(), false).unwrap();
 
     let reply = service.chat(None, "儿子不给赡养费咋办").unwrap();
     assert!(reply.triage.needs_human, "a person must look");
-    assert!(!reply.answer.entries.is_empty(), "the answer is still given");
+    assert!(
+        !reply.answer.entries.is_empty(),
+        "the answer is still given"
+    );
     // A danger found before the failing rule is kept.
     let reply = service.chat(None, "他说今晚要弄死我").unwrap();
     assert_eq!(reply.triage.risk, Risk::Red);
@@ -44,7 +51,8 @@ fn the_index_is_rebuilt_when_the_corpus_changes() {
     // A new category and an entry in it.
     fs::write(
         corpus.join("categories.toml"),
-        fs::read_to_string(corpus.join("categories.toml")).unwrap() + "\n[\"养殖补贴\"]\ndomain = \"综合咨询\"\n",
+        fs::read_to_string(corpus.join("categories.toml")).unwrap()
+            + "\n[\"养殖补贴\"]\ndomain = \"综合咨询\"\n",
     )
     .unwrap();
     fs::write(
@@ -77,7 +85,12 @@ fn the_same_corpus_reuses_its_index() {
     let meta = |d: &std::path::Path| {
         fs::read_dir(d)
             .unwrap()
-            .map(|e| fs::metadata(e.unwrap().path().join("meta.json")).unwrap().modified().unwrap())
+            .map(|e| {
+                fs::metadata(e.unwrap().path().join("meta.json"))
+                    .unwrap()
+                    .modified()
+                    .unwrap()
+            })
             .collect::<Vec<_>>()
     };
     let before = meta(&index_dir);

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "mingbai", version, about = "明白 — 居民法律咨询、分诊与转办服务")]
+#[command(
+    name = "mingbai",
+    version,
+    about = "明白 — 居民法律咨询、分诊与转办服务"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -96,7 +100,8 @@ impl Cli {
             listen,
             web_dir,
         };
-        Config::load(self.global.config.as_deref(), overrides).context("the configuration is invalid")
+        Config::load(self.global.config.as_deref(), overrides)
+            .context("the configuration is invalid")
     }
 }
 

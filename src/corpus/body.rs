@@ -61,7 +61,9 @@ fn numbered_item(line: &str) -> Option<&str> {
     if digits == 0 {
         return None;
     }
-    let rest = line[digits..].strip_prefix('.').or_else(|| line[digits..].strip_prefix('、'))?;
+    let rest = line[digits..]
+        .strip_prefix('.')
+        .or_else(|| line[digits..].strip_prefix('、'))?;
     let text = rest.trim();
     (!text.is_empty()).then_some(text)
 }
@@ -83,6 +85,9 @@ mod tests {
     fn names_the_missing_part() {
         assert_eq!(parse_body("## 怎么办\n1. x").unwrap_err().0, "summary");
         assert_eq!(parse_body("答案").unwrap_err().0, "steps");
-        assert_eq!(parse_body("答案\n\n## 怎么办\n没有编号").unwrap_err().0, "steps");
+        assert_eq!(
+            parse_body("答案\n\n## 怎么办\n没有编号").unwrap_err().0,
+            "steps"
+        );
     }
 }

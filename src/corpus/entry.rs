@@ -26,8 +26,9 @@ pub const REPEALED_LAWS: &[&str] = &[
     "民法总则",
 ];
 
-static CITATION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^《([^《》]{2,40})》第([1-9][0-9]{0,3})条$").expect("valid regex"));
+static CITATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^《([^《》]{2,40})》第([1-9][0-9]{0,3})条$").expect("valid regex")
+});
 
 impl Citation {
     /// Parses `《法名》第N条`; the error says what is wrong in words a corpus editor follows.
@@ -88,7 +89,12 @@ mod tests {
         let c = Citation::parse("《中华人民共和国劳动合同法》第82条").unwrap();
         assert_eq!(c.law, "劳动合同法");
         assert_eq!(c.to_string(), "《劳动合同法》第82条");
-        for bad in ["民法典1067条", "《民法典》第一千条", "《民法典》第0条", "《民法典》"] {
+        for bad in [
+            "民法典1067条",
+            "《民法典》第一千条",
+            "《民法典》第0条",
+            "《民法典》",
+        ] {
             assert!(Citation::parse(bad).is_err(), "{bad}");
         }
         let err = Citation::parse("《婚姻法》第21条").unwrap_err();

@@ -109,7 +109,7 @@ impl Reader {
 
 impl Corpus {
     /// Loads and validates the corpus folder: `categories.toml`, `dict.txt`,
-    /// `synonyms.toml`, `stopwords.txt` and `entries/*.md`. Every problem found is
+    /// `synonyms.toml`, `stopwords.txt` and `entries/**/*.md`. Every problem found is
     /// reported, not just the first.
     pub fn load(root: &Path) -> Result<Corpus, CorpusError> {
         let mut reader = Reader {
@@ -141,14 +141,8 @@ impl Corpus {
         };
 
         let entries_dir = root.join("entries");
-        let mut files: Vec<PathBuf> = fs::read_dir(&entries_dir)
-            .map_err(|source| CorpusError::Io {
-                path: entries_dir.clone(),
-                source,
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|ext| ext == "md"))
-            .collect();
+        let mut files = Vec::new();
+        collect_markdown(&entries_dir, &mut files)?;
         files.sort();
 
         let mut entries = Vec::new();
@@ -165,7 +159,8 @@ impl Corpus {
                     field: Some("id".into()),
                     message: format!(
                         "duplicate id {:?}, also used by the entry titled {:?}",
-                        entry.id, entries_title(&entries, first)
+                        entry.id,
+                        entries_title(&entries, first)
                     ),
                 });
                 continue;
@@ -214,6 +209,23 @@ impl Corpus {
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
+}
+
+/// Every `*.md` under `dir`, in sub-folders too (entries may be grouped by theme).
+fn collect_markdown(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+    let io = |source| CorpusError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            collect_markdown(&path, files)?;
+        } else if path.extension().is_some_and(|ext| ext == "md") {
+            files.push(path);
+        }
+    }
+    Ok(())
 }
 
 fn entries_title(entries: &[Entry], index: usize) -> &str {
@@ -270,7 +282,9 @@ fn parse_synonyms(text: &str, file: &Path, problems: &mut Vec<Problem>) -> HashM
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix("\u{feff}").unwrap_or(text);
     let rest = rest.strip_prefix("+++")?.trim_start_matches([' ', '\t']);
-    let rest = rest.strip_prefix('\n').or_else(|| rest.strip_prefix("\r\n"))?;
+    let rest = rest
+        .strip_prefix('\n')
+        .or_else(|| rest.strip_prefix("\r\n"))?;
     let end = rest.find("\n+++")?;
     let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
     Some((&rest[..end], body))
@@ -307,11 +321,20 @@ fn parse_entry(
         }
     };
 
-    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     if !ENTRY_ID.is_match(&fm.id) {
-        problem("id", format!("{:?} must be lowercase kebab-case ascii", fm.id));
+        problem(
+            "id",
+            format!("{:?} must be lowercase kebab-case ascii", fm.id),
+        );
     } else if fm.id != stem {
-        problem("id", format!("{:?} must equal the file name {stem:?}", fm.id));
+        problem(
+            "id",
+            format!("{:?} must equal the file name {stem:?}", fm.id),
+        );
     }
     if fm.title.trim().is_empty() {
         problem("title", "is empty".into());
@@ -320,11 +343,17 @@ fn parse_entry(
     if domain.is_none() {
         problem(
             "category",
-            format!("unknown category {:?}: add it to categories.toml", fm.category),
+            format!(
+                "unknown category {:?}: add it to categories.toml",
+                fm.category
+            ),
         );
     }
     if fm.questions.iter().all(|q| q.trim().is_empty()) {
-        problem("questions", "no questions: add how residents ask this".into());
+        problem(
+            "questions",
+            "no questions: add how residents ask this".into(),
+        );
     }
     let mut citations = Vec::new();
     for raw in &fm.citations {
@@ -344,7 +373,12 @@ fn parse_entry(
         }
     }
     let updated = NaiveDate::parse_from_str(&fm.updated.to_string(), "%Y-%m-%d")
-        .map_err(|_| problem("updated", format!("{} is not a date (YYYY-MM-DD)", fm.updated)))
+        .map_err(|_| {
+            problem(
+                "updated",
+                format!("{} is not a date (YYYY-MM-DD)", fm.updated),
+            )
+        })
         .ok();
     let body = parse_body(body)
         .map_err(|(field, message)| problem(field, message))
@@ -367,7 +401,11 @@ fn parse_entry(
         title: fm.title.trim().to_string(),
         category: fm.category,
         domain: domain?,
-        questions: fm.questions.into_iter().filter(|q| !q.trim().is_empty()).collect(),
+        questions: fm
+            .questions
+            .into_iter()
+            .filter(|q| !q.trim().is_empty())
+            .collect(),
         keywords: fm.keywords,
         citations,
         role: role?,

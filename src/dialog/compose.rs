@@ -99,7 +99,11 @@ mod tests {
 
     #[test]
     fn danger_puts_110_in_the_first_line() {
-        let text = compose_reply(&triage(Risk::Red, Role::Emergency, Some("自伤风险")), &[], true);
+        let text = compose_reply(
+            &triage(Risk::Red, Role::Emergency, Some("自伤风险")),
+            &[],
+            true,
+        );
         let first = text.lines().next().unwrap();
         assert!(first.contains("110"), "{text}");
         assert!(text.contains("12356"), "{text}");

@@ -102,7 +102,10 @@ impl From<ServiceError> for ApiError {
             }
             other => {
                 tracing::error!(error = %other, "request failed");
-                ApiError::new(ErrorCode::Internal, "the service could not answer; please try again")
+                ApiError::new(
+                    ErrorCode::Internal,
+                    "the service could not answer; please try again",
+                )
             }
         }
     }
@@ -111,7 +114,10 @@ impl From<ServiceError> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> ApiError {
         tracing::error!("a blocking task failed");
-        ApiError::new(ErrorCode::Internal, "the service could not answer; please try again")
+        ApiError::new(
+            ErrorCode::Internal,
+            "the service could not answer; please try again",
+        )
     }
 }
 
@@ -121,23 +127,27 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
         .limit(limit)
         .error_handler(|error, _req| {
             let api = match &error {
-                JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-                    ApiError::new(
-                        ErrorCode::PayloadTooLarge,
-                        format!("the request body is larger than {limit} bytes"),
-                    )
-                }
+                JsonPayloadError::Overflow { limit }
+                | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+                    ErrorCode::PayloadTooLarge,
+                    format!("the request body is larger than {limit} bytes"),
+                ),
                 JsonPayloadError::ContentType => ApiError::new(
                     ErrorCode::UnsupportedMediaType,
                     "send JSON with content-type: application/json",
                 ),
-                JsonPayloadError::Deserialize(e) if e.is_data() => {
-                    ApiError::new(ErrorCode::InvalidRequest, format!("the request does not fit: {e}"))
-                }
-                JsonPayloadError::Deserialize(e) => {
-                    ApiError::new(ErrorCode::BadJson, format!("the body is not valid JSON: {e}"))
-                }
-                other => ApiError::new(ErrorCode::BadJson, format!("the body cannot be read: {other}")),
+                JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    format!("the request does not fit: {e}"),
+                ),
+                JsonPayloadError::Deserialize(e) => ApiError::new(
+                    ErrorCode::BadJson,
+                    format!("the body is not valid JSON: {e}"),
+                ),
+                other => ApiError::new(
+                    ErrorCode::BadJson,
+                    format!("the body cannot be read: {other}"),
+                ),
             };
             api.into()
         })
@@ -145,12 +155,20 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req| {
-        ApiError::new(ErrorCode::BadQuery, format!("bad query parameters: {error}")).into()
+        ApiError::new(
+            ErrorCode::BadQuery,
+            format!("bad query parameters: {error}"),
+        )
+        .into()
     })
 }
 
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    ApiError::new(ErrorCode::NotFound, format!("no such route: {}", req.path())).error_response()
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("no such route: {}", req.path()),
+    )
+    .error_response()
 }
 
 pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {

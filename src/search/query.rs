@@ -17,9 +17,15 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 pub struct SearchSettings {
     /// Below this BM25 score of the best hit, the service says it does not know.
     pub min_score: f32,
-    /// The best hit must match at least this many query terms in its title, questions
-    /// or keywords (a match in the body alone is too weak to answer on).
-    pub min_strong_terms: usize,
+    /// How telling the words must be that the best hit matches in its title, questions
+    /// or keywords (a match in the body alone is too weak to answer on): words weigh by
+    /// rarity in the corpus, and 1.0 is the weight of one word that a single entry uses.
+    /// A lone common word ("钱", "孩子") is not enough to answer on.
+    pub min_matched_weight: f32,
+    /// The share of the message's weight that the best hit must match that way. A
+    /// message whose telling words the corpus has never seen ("红烧肉", "股票") is not a
+    /// question the corpus answers, however well its common words match.
+    pub min_coverage: f32,
     /// Further entries are shown beside the best one when they score at least this
     /// share of its score.
     pub related_ratio: f32,
@@ -35,7 +41,8 @@ impl Default for SearchSettings {
     fn default() -> Self {
         SearchSettings {
             min_score: 6.0,
-            min_strong_terms: 1,
+            min_matched_weight: 0.8,
+            min_coverage: 0.15,
             related_ratio: 0.75,
             boost_questions: 3.0,
             boost_title: 2.0,
@@ -57,6 +64,10 @@ pub struct Hit {
     pub snippet_html: String,
     /// Query terms found in the entry's title, questions or keywords.
     pub strong_terms: Vec<String>,
+    /// The weight of those terms (1.0 = one word that a single entry uses).
+    pub matched_weight: f32,
+    /// The share of the query's weight those terms carry (0–1).
+    pub coverage: f32,
 }
 
 /// What a search found and whether it is confident enough to answer on.
@@ -92,6 +103,9 @@ pub struct KnowledgeIndex {
     settings: SearchSettings,
     /// Per entry id, the terms of its title, questions and keywords.
     strong_terms: HashMap<String, HashSet<String>>,
+    /// Per term, in how many entries it occurs anywhere; gives each query term its weight.
+    entry_frequency: HashMap<String, u32>,
+    entries: u32,
 }
 
 impl KnowledgeIndex {
@@ -116,24 +130,33 @@ impl KnowledgeIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(tantivy_err)?;
-        let strong_terms = corpus
-            .entries()
-            .iter()
-            .map(|entry| {
-                let text = format!(
-                    "{}\n{}\n{}",
-                    entry.title,
-                    entry.questions.join("\n"),
-                    entry.keywords.join(" ")
-                );
-                let terms = segmenter
-                    .pieces(&text)
+        let mut strong_terms = HashMap::new();
+        let mut entry_frequency: HashMap<String, u32> = HashMap::new();
+        for entry in corpus.entries() {
+            let terms_of = |text: &str| -> HashSet<String> {
+                segmenter
+                    .pieces(text)
                     .iter()
                     .map(|p| p.word.to_lowercase())
-                    .collect();
-                (entry.id.clone(), terms)
-            })
-            .collect();
+                    .collect()
+            };
+            let strong = terms_of(&format!(
+                "{}\n{}\n{}",
+                entry.title,
+                entry.questions.join("\n"),
+                entry.keywords.join(" ")
+            ));
+            let body = terms_of(&format!(
+                "{}\n{}\n{}",
+                entry.summary,
+                entry.steps.join("\n"),
+                entry.details
+            ));
+            for term in strong.union(&body) {
+                *entry_frequency.entry(term.clone()).or_default() += 1;
+            }
+            strong_terms.insert(entry.id.clone(), strong);
+        }
         Ok(KnowledgeIndex {
             index,
             reader,
@@ -141,6 +164,8 @@ impl KnowledgeIndex {
             segmenter,
             settings,
             strong_terms,
+            entry_frequency,
+            entries: corpus.entries().len() as u32,
         })
     }
 
@@ -178,12 +203,16 @@ impl KnowledgeIndex {
                 .to_string();
             let snippet = snippets.snippet_from_doc(&doc);
             let strong_terms = self.strong_matches(&id, &terms);
+            let matched_weight = self.weight(&strong_terms);
+            let coverage = matched_weight / self.weight(&terms).max(f32::EPSILON);
             hits.push(Hit {
                 id,
                 score,
                 snippet: snippet.fragment().to_string(),
-                snippet_html: snippet.to_html(),
+                snippet_html: highlight(snippet.fragment(), snippet.highlighted()),
                 strong_terms,
+                matched_weight,
+                coverage,
             });
         }
         let abstained = !hits.first().is_some_and(|best| self.confident(best));
@@ -197,7 +226,21 @@ impl KnowledgeIndex {
     /// The confidence rule: a strong enough score and a match where it counts.
     fn confident(&self, best: &Hit) -> bool {
         best.score >= self.settings.min_score
-            && best.strong_terms.len() >= self.settings.min_strong_terms
+            && best.matched_weight >= self.settings.min_matched_weight
+            && best.coverage >= self.settings.min_coverage
+    }
+
+    /// The summed rarity of terms (BM25's idf over entries), in units of the rarity of
+    /// a word that one entry uses: a word few entries use says more about what a
+    /// message is about than one that most entries use.
+    fn weight(&self, terms: &[String]) -> f32 {
+        let n = self.entries as f32;
+        let idf = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let unit = idf(1.0);
+        terms
+            .iter()
+            .map(|t| idf(self.entry_frequency.get(t).copied().unwrap_or(0) as f32) / unit)
+            .sum()
     }
 
     /// A boolean "should" query of every term in every field, boosted per field.
@@ -230,7 +273,11 @@ impl KnowledgeIndex {
         let Some(strong) = self.strong_terms.get(id) else {
             return Vec::new();
         };
-        terms.iter().filter(|t| strong.contains(*t)).cloned().collect()
+        terms
+            .iter()
+            .filter(|t| strong.contains(*t))
+            .cloned()
+            .collect()
     }
 
     /// The number of documents, for health checks.
@@ -244,5 +291,47 @@ impl KnowledgeIndex {
 
     pub fn tantivy(&self) -> &Index {
         &self.index
+    }
+}
+
+/// The fragment as HTML with matches in `<b>`. Search-mode tokens overlap (保护令 inside
+/// 人身安全保护令), so ranges are merged first; tantivy's own `to_html` assumes they don't.
+fn highlight(fragment: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for range in sorted {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    let mut html = String::with_capacity(fragment.len() + merged.len() * 7);
+    let mut at = 0;
+    for range in merged {
+        html.push_str(&html_escape::encode_text(&fragment[at..range.start]));
+        html.push_str("<b>");
+        html.push_str(&html_escape::encode_text(&fragment[range.clone()]));
+        html.push_str("</b>");
+        at = range.end;
+    }
+    html.push_str(&html_escape::encode_text(&fragment[at..]));
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::highlight;
+
+    #[test]
+    fn overlapping_matches_are_merged_and_text_is_escaped() {
+        let text = "申请人身安全保护令<br>";
+        let whole = 6..27; // 人身安全保护令
+        let inner = 18..27; // 保护令
+        assert_eq!(
+            highlight(text, &[inner, whole]),
+            "申请<b>人身安全保护令</b>&lt;br&gt;"
+        );
+        assert_eq!(highlight("abc", &[]), "abc");
     }
 }

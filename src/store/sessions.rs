@@ -144,7 +144,12 @@ mod tests {
         store.record_turn(&mut a, &turn("一")).unwrap();
         store.record_turn(&mut b, &turn("别人的")).unwrap();
         store.record_turn(&mut a, &turn("二")).unwrap();
-        let texts: Vec<String> = store.turns(&a.id).unwrap().into_iter().map(|t| t.text).collect();
+        let texts: Vec<String> = store
+            .turns(&a.id)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
         assert_eq!(texts, vec!["一", "二"]);
         assert_eq!(store.session(&a.id).unwrap().unwrap().turns, 2);
         assert!(store.session("nope").unwrap().is_none());

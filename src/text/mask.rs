@@ -26,7 +26,10 @@ pub fn mask_personal_data(text: &str) -> String {
         let keep_tail = 4;
         let keep_head = 3;
         let mut out: String = chars[..keep_head].iter().collect();
-        out.extend(std::iter::repeat_n('*', chars.len() - keep_head - keep_tail));
+        out.extend(std::iter::repeat_n(
+            '*',
+            chars.len() - keep_head - keep_tail,
+        ));
         out.extend(&chars[chars.len() - keep_tail..]);
         out
     });

@@ -52,7 +52,8 @@ impl Segmenter {
     /// Whitespace and punctuation are dropped; offsets are byte offsets into `text`.
     pub fn pieces<'a>(&self, text: &'a str) -> Vec<Piece<'a>> {
         let base = text.as_ptr() as usize;
-        self.jieba
+        let mut pieces: Vec<Piece<'a>> = self
+            .jieba
             .cut_for_search(text, true)
             .into_iter()
             .filter(|word| word.chars().any(char::is_alphanumeric))
@@ -65,7 +66,11 @@ impl Segmenter {
                     end: start + word.len(),
                 }
             })
-            .collect()
+            .collect();
+        // jieba yields a long word's parts before the word; tantivy's snippets need
+        // tokens in text order.
+        pieces.sort_by_key(|p| (p.start, p.end));
+        pieces
     }
 
     /// The search terms of a query: segmented words, lowercased, each colloquial word
@@ -77,7 +82,10 @@ impl Segmenter {
             let word = piece.word.to_lowercase();
             let standard = self.synonyms.get(&word).cloned();
             // A dialect word for a stop word (俺 → 我) is a stop word too.
-            if standard.as_ref().is_some_and(|s| self.stopwords.contains(s)) {
+            if standard
+                .as_ref()
+                .is_some_and(|s| self.stopwords.contains(s))
+            {
                 continue;
             }
             for term in std::iter::once(word).chain(standard) {
@@ -115,9 +123,14 @@ mod tests {
     fn offsets_are_byte_offsets_into_the_text() {
         let seg = segmenter();
         let text = "俺爹要赡养费, call 12348 OK";
-        for piece in seg.pieces(text) {
+        let pieces = seg.pieces(text);
+        for piece in &pieces {
             assert_eq!(&text[piece.start..piece.end], piece.word);
         }
+        assert!(
+            pieces.windows(2).all(|w| w[0].start <= w[1].start),
+            "in text order"
+        );
         let words: Vec<&str> = seg.pieces(text).iter().map(|p| p.word).collect();
         assert!(words.contains(&"赡养费"), "{words:?}");
         assert!(words.contains(&"12348"), "{words:?}");
@@ -128,7 +141,11 @@ mod tests {
     #[test]
     fn user_dictionary_keeps_legal_terms_whole_and_search_mode_adds_parts() {
         let seg = segmenter();
-        let words: Vec<&str> = seg.pieces("申请人身安全保护令").iter().map(|p| p.word).collect();
+        let words: Vec<&str> = seg
+            .pieces("申请人身安全保护令")
+            .iter()
+            .map(|p| p.word)
+            .collect();
         assert!(words.contains(&"人身安全保护令"), "{words:?}");
     }
 
@@ -139,6 +156,9 @@ mod tests {
         assert!(terms.contains(&"工钱".to_string()), "{terms:?}");
         assert!(terms.contains(&"工资".to_string()), "{terms:?}");
         assert!(terms.contains(&"ok".to_string()), "lowercased: {terms:?}");
-        assert!(!terms.iter().any(|t| t == "我" || t == "俺" || t == "的"), "{terms:?}");
+        assert!(
+            !terms.iter().any(|t| t == "我" || t == "俺" || t == "的"),
+            "{terms:?}"
+        );
     }
 }

@@ -78,7 +78,10 @@ mod tests {
         let mut seen = Vec::new();
         while stream.advance() {
             let token = stream.token();
-            assert_eq!(text[token.offset_from..token.offset_to].to_lowercase(), token.text);
+            assert_eq!(
+                text[token.offset_from..token.offset_to].to_lowercase(),
+                token.text
+            );
             seen.push(token.text.clone());
         }
         assert!(seen.contains(&"app".to_string()), "{seen:?}");

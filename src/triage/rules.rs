@@ -85,9 +85,10 @@ impl RuleSet {
                         file: file.clone(),
                         message: e.to_string(),
                     })?;
-            let name = file
-                .file_name()
-                .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into());
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
             ast.set_source(name.clone());
             scripts.push(Script { name, ast });
         }
@@ -199,7 +200,10 @@ mod tests {
             r#"if triage.risk == "red" { return; } triage.risk = "yellow";"#,
         ]);
         let red = set.evaluate(&facts("他说要弄死我")).triage;
-        assert_eq!((red.risk, red.role, red.needs_human), (Risk::Red, Role::Emergency, true));
+        assert_eq!(
+            (red.risk, red.role, red.needs_human),
+            (Risk::Red, Role::Emergency, true)
+        );
         assert_eq!(set.evaluate(&facts("问个事")).triage.risk, Risk::Yellow);
     }
 
@@ -214,7 +218,10 @@ mod tests {
         assert_eq!(eval.triage.risk, Risk::Red);
         assert_eq!(eval.triage.role, Role::Emergency);
         let eval = set.evaluate(&facts("问个事"));
-        assert_eq!((eval.triage.risk, eval.triage.role), (Risk::Orange, Role::GridWorker));
+        assert_eq!(
+            (eval.triage.risk, eval.triage.role),
+            (Risk::Orange, Role::GridWorker)
+        );
         assert!(eval.triage.needs_human);
         // The engine is still usable afterwards.
         assert!(set.evaluate(&facts("再问")).failure.is_some());
@@ -235,8 +242,17 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(err.contains("10-bad.rhai") && err.contains("line 1"), "{err}");
-        let typo = vec![(PathBuf::from("t.rhai"), "triage.risk = fact.text;".to_string())];
-        assert!(RuleSet::compile(typo, &RuleLimits::default()).is_err(), "strict variables");
+        assert!(
+            err.contains("10-bad.rhai") && err.contains("line 1"),
+            "{err}"
+        );
+        let typo = vec![(
+            PathBuf::from("t.rhai"),
+            "triage.risk = fact.text;".to_string(),
+        )];
+        assert!(
+            RuleSet::compile(typo, &RuleLimits::default()).is_err(),
+            "strict variables"
+        );
     }
 }

@@ -121,10 +121,19 @@ mod tests {
         let engine = hardened_engine(&RuleLimits::default());
         assert!(engine.compile(r#"eval("1 + 1")"#).is_err(), "eval disabled");
         assert!(engine.run(r#"import "os" as os;"#).is_err(), "no modules");
-        assert!(engine.run(r#"let s = "x"; loop { s += s; }"#).is_err(), "string cap");
-        assert!(engine.run("let a = []; loop { a.push(1); }").is_err(), "array cap");
+        assert!(
+            engine.run(r#"let s = "x"; loop { s += s; }"#).is_err(),
+            "string cap"
+        );
+        assert!(
+            engine.run("let a = []; loop { a.push(1); }").is_err(),
+            "array cap"
+        );
         let deep = format!("{}1{}", "(".repeat(200), ")".repeat(200));
         assert!(engine.compile(&deep).is_err(), "expression depth");
-        assert!(engine.run("fn f(n) { f(n + 1) } f(0);").is_err(), "call levels");
+        assert!(
+            engine.run("fn f(n) { f(n + 1) } f(0);").is_err(),
+            "call levels"
+        );
     }
 }
