@@ -108,8 +108,16 @@ impl SearchHit {
             matched_terms: hit.strong_terms.clone(),
             matched_weight: hit.matched_weight,
             coverage: hit.coverage,
-            snippet: hit.snippet.clone(),
-            snippet_html: hit.snippet_html.clone(),
+            snippet: hit
+                .snippet
+                .as_ref()
+                .map(|s| s.text.clone())
+                .unwrap_or_default(),
+            snippet_html: hit
+                .snippet
+                .as_ref()
+                .map(|s| s.html.clone())
+                .unwrap_or_default(),
         }
     }
 }

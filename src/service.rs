@@ -4,7 +4,7 @@ use crate::api::{Answer, ChatReply, EntryCard, Health, SearchHit, SearchReply, T
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::dialog::compose_reply;
-use crate::search::{KnowledgeIndex, SearchOutcome};
+use crate::search::{KnowledgeIndex, SearchOutcome, Snippets};
 use crate::store::{Store, StoreError, Turn};
 use crate::text::{mask_personal_data, normalize, Segmenter};
 use crate::triage::{Evaluation, Facts, HitFacts, RuleCase, RuleReport, RuleSet};
@@ -142,7 +142,7 @@ impl Service {
         text: &str,
         known: &BTreeMap<String, String>,
     ) -> Result<Analysis, ServiceError> {
-        let outcome = self.index.search(text, HITS_FOR_TRIAGE)?;
+        let outcome = self.index.search(text, HITS_FOR_TRIAGE, Snippets::Skip)?;
         let hits: Vec<HitFacts> = outcome
             .hits
             .iter()
@@ -242,7 +242,7 @@ impl Service {
         if limit == 0 || limit > MAX_SEARCH_LIMIT {
             return Err(InputError::BadLimit.into());
         }
-        let outcome = self.index.search(&query, limit)?;
+        let outcome = self.index.search(&query, limit, Snippets::Make)?;
         let hits = outcome
             .hits
             .iter()

@@ -6,4 +6,4 @@ mod query;
 mod schema;
 
 pub use build::{IndexLocation, SearchError};
-pub use query::{Hit, KnowledgeIndex, SearchOutcome, SearchSettings};
+pub use query::{Hit, KnowledgeIndex, SearchOutcome, SearchSettings, Snippet, Snippets};

@@ -53,15 +53,28 @@ impl Default for SearchSettings {
     }
 }
 
+/// Whether a search makes snippets: grid workers read them; a chat turn does not, and
+/// making them (re-segmenting each hit's body) is most of a search's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Snippets {
+    Make,
+    Skip,
+}
+
+/// Body text around the matches of a hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    /// The same with matches in `<b>`, HTML-escaped.
+    pub html: String,
+}
+
 /// One matching entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub id: String,
     pub score: f32,
-    /// Body text around the matches.
-    pub snippet: String,
-    /// The same with matches in `<b>`, HTML-escaped.
-    pub snippet_html: String,
+    pub snippet: Option<Snippet>,
     /// Query terms found in the entry's title, questions or keywords.
     pub strong_terms: Vec<String>,
     /// The weight of those terms (1.0 = one word that a single entry uses).
@@ -178,7 +191,12 @@ impl KnowledgeIndex {
     }
 
     /// Searches for `text` (already normalized) and returns up to `limit` hits.
-    pub fn search(&self, text: &str, limit: usize) -> tantivy::Result<SearchOutcome> {
+    pub fn search(
+        &self,
+        text: &str,
+        limit: usize,
+        snippets: Snippets,
+    ) -> tantivy::Result<SearchOutcome> {
         let terms = self.segmenter.query_terms(text);
         if terms.is_empty() || limit == 0 {
             return Ok(SearchOutcome {
@@ -190,8 +208,14 @@ impl KnowledgeIndex {
         let query = self.build_query(&terms);
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit))?;
-        let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
-        snippets.set_max_num_chars(self.settings.snippet_chars);
+        let generator = match snippets {
+            Snippets::Make => {
+                let mut generator = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
+                generator.set_max_num_chars(self.settings.snippet_chars);
+                Some(generator)
+            }
+            Snippets::Skip => None,
+        };
 
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -201,15 +225,20 @@ impl KnowledgeIndex {
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_string();
-            let snippet = snippets.snippet_from_doc(&doc);
+            let snippet = generator.as_ref().map(|g| {
+                let snippet = g.snippet_from_doc(&doc);
+                Snippet {
+                    text: snippet.fragment().to_string(),
+                    html: highlight(snippet.fragment(), snippet.highlighted()),
+                }
+            });
             let strong_terms = self.strong_matches(&id, &terms);
             let matched_weight = self.weight(&strong_terms);
             let coverage = matched_weight / self.weight(&terms).max(f32::EPSILON);
             hits.push(Hit {
                 id,
                 score,
-                snippet: snippet.fragment().to_string(),
-                snippet_html: highlight(snippet.fragment(), snippet.highlighted()),
+                snippet,
                 strong_terms,
                 matched_weight,
                 coverage,
