@@ -1,5 +1,5 @@
 //! Functions the rule scripts may call, written for readability by non-programmers:
-//! `mentions(facts.text, ["弄死我", "杀了我"])`.
+//! `mentions(facts.text, ["弄死我", "杀了我"])`, `says_now(facts.text, ["不想活"])`.
 
 use regex::Regex;
 use rhai::{Array, Engine};
@@ -23,23 +23,59 @@ fn is_clause_break(c: char) -> bool {
     )
 }
 
+/// Sentence boundaries: a report marker ("电视上说") reaches to the end of its sentence.
+fn is_sentence_break(c: char) -> bool {
+    matches!(c, '。' | '.' | '!' | '！' | '?' | '？' | '\n')
+}
+
+/// Words that make what follows a story from elsewhere, not the resident's own situation.
+const REPORT_MARKERS: &[&str] = &[
+    "电视上", "电视里", "新闻", "报纸", "听说", "网上说", "网上看", "视频里", "短视频",
+    "电视剧", "电影里", "小说", "广播里", "别人说", "有人说",
+];
+
+/// Words that put a clause in the past: "以前想过不活了" is not danger now.
+const PAST_MARKERS: &[&str] = &[
+    "以前", "之前", "过去", "曾经", "年轻时", "那时候", "那会儿", "前几年", "小时候", "早些年",
+];
+
+/// The text before byte `at`, back to the first character for which `stop` holds.
+fn preceding(text: &str, at: usize, stop: fn(char) -> bool, limit: usize) -> String {
+    let mut chars: Vec<char> = text[..at]
+        .chars()
+        .rev()
+        .take(limit)
+        .take_while(|c| !stop(*c))
+        .collect();
+    chars.reverse();
+    chars.into_iter().collect()
+}
+
 /// Whether `phrase` occurs in `text` at least once without a negation right before it.
 pub fn mentions_phrase(text: &str, phrase: &str) -> bool {
-    if phrase.is_empty() {
-        return false;
-    }
-    text.match_indices(phrase).any(|(at, _)| {
-        let before: String = text[..at]
-            .chars()
-            .rev()
-            .take(NEGATION_WINDOW)
-            .take_while(|c| !is_clause_break(*c))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        !NEGATED.is_match(&before)
+    occurrences(text, phrase).any(|at| !negated(text, at))
+}
+
+/// Like [`mentions_phrase`], and the occurrence is about now and here: not inside a
+/// story from TV, the news or hearsay, and not in a clause set in the past.
+pub fn says_now_phrase(text: &str, phrase: &str) -> bool {
+    occurrences(text, phrase).any(|at| {
+        let sentence = preceding(text, at, is_sentence_break, usize::MAX);
+        let clause = preceding(text, at, is_clause_break, usize::MAX);
+        !negated(text, at)
+            && !REPORT_MARKERS.iter().any(|m| sentence.contains(m))
+            && !PAST_MARKERS.iter().any(|m| clause.contains(m))
     })
+}
+
+fn occurrences<'a>(text: &'a str, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
+    text.match_indices(phrase)
+        .map(|(at, _)| at)
+        .filter(move |_| !phrase.is_empty())
+}
+
+fn negated(text: &str, at: usize) -> bool {
+    NEGATED.is_match(&preceding(text, at, is_clause_break, NEGATION_WINDOW))
 }
 
 fn phrases(words: &Array) -> impl Iterator<Item = String> + '_ {
@@ -55,6 +91,11 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("mentions_all", |text: &str, words: Array| {
         phrases(&words).all(|p| mentions_phrase(text, &p))
     });
+    // says_now(text, ["不想活", "弄死我"]): said, not negated, not a story from TV or
+    // hearsay, not set in the past ("以前想过不活了" does not count). For danger rules.
+    engine.register_fn("says_now", |text: &str, words: Array| {
+        phrases(&words).any(|p| says_now_phrase(text, &p))
+    });
     // count_mentions(text, [...]): how many of the phrases are said.
     engine.register_fn("count_mentions", |text: &str, words: Array| {
         phrases(&words).filter(|p| mentions_phrase(text, p)).count() as i64
@@ -63,7 +104,23 @@ pub fn register(engine: &mut Engine) {
 
 #[cfg(test)]
 mod tests {
-    use super::mentions_phrase;
+    use super::{mentions_phrase, says_now_phrase};
+
+    #[test]
+    fn says_now_skips_reports_and_the_past() {
+        let cases = [
+            ("俺真不想活了", "不想活", true),
+            ("电视上说有人被骗了，转到安全账户", "安全账户", false),
+            ("听说隔壁村有人说要弄死他老婆", "弄死", false),
+            ("以前想过不活了，现在好了", "不活", false),
+            ("以前挺好，现在真不想活了", "不想活", true),
+            ("新闻里说的事。他今晚要弄死我", "弄死我", true),
+            ("他没说要弄死我", "弄死我", false),
+        ];
+        for (text, phrase, expected) in cases {
+            assert_eq!(says_now_phrase(text, phrase), expected, "{text} / {phrase}");
+        }
+    }
 
     #[test]
     fn negation_right_before_cancels_a_phrase() {
