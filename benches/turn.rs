@@ -3,7 +3,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use mingbai::config::Config;
-use mingbai::dialog::compose_reply;
+use mingbai::dialog::{compose_reply, ReplyParts};
 use mingbai::service::Service;
 use mingbai::store::Store;
 use std::collections::BTreeMap;
@@ -41,11 +41,13 @@ fn bench(c: &mut Criterion) {
             i += 1;
             let text = service.message_text(raw).unwrap();
             let analysis = service.analyze(&text, &known).unwrap();
-            black_box(compose_reply(
-                &analysis.evaluation.triage,
-                &analysis.cards,
-                analysis.outcome.abstained,
-            ))
+            black_box(compose_reply(&ReplyParts {
+                triage: &analysis.evaluation.triage,
+                entries: &analysis.cards,
+                abstained: analysis.outcome.abstained,
+                answered_questions: false,
+                case: None,
+            }))
         })
     });
 

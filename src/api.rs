@@ -1,9 +1,12 @@
 //! The request and response types of the service's API, shared by the HTTP layer and
 //! `mingbai ask --json`. They are the contract with channels: change them with care.
 
+use crate::cases::{Case, CaseStatus};
 use crate::corpus::{Citation, Entry};
 use crate::search::Hit;
 use crate::triage::Triage;
+use crate::vocab::{Risk, Role, Tier};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/chat` body.
@@ -31,6 +34,94 @@ pub struct ChatReply {
     pub text: String,
     pub answer: Answer,
     pub triage: Triage,
+    /// The case opened for this conversation, once it is opened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseView>,
+}
+
+/// A case as the resident who opened it sees it in the chat.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub id: String,
+    /// The resident's key to read the case at `GET /api/cases/{id}?token=…`.
+    pub token: String,
+    pub status: CaseStatus,
+    pub role: Role,
+    pub tier: Tier,
+    pub handler: Option<HandlerView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HandlerView {
+    pub name: String,
+    pub phone: String,
+}
+
+impl From<&Case> for CaseView {
+    fn from(case: &Case) -> Self {
+        CaseView {
+            id: case.id.clone(),
+            token: case.token.clone(),
+            status: case.status,
+            role: case.role,
+            tier: case.tier,
+            handler: case.handler.as_ref().map(|h| HandlerView {
+                name: h.name.clone(),
+                phone: h.phone.clone(),
+            }),
+        }
+    }
+}
+
+/// `GET /api/cases/{id}?token=…`: a case's status and history, for its resident.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseStatusReply {
+    pub id: String,
+    pub status: CaseStatus,
+    pub status_label: &'static str,
+    pub created: DateTime<Utc>,
+    pub risk: Risk,
+    pub category: Option<String>,
+    pub role: Role,
+    pub tier: Tier,
+    pub place: Option<String>,
+    pub handler: Option<HandlerView>,
+    pub deadline: DateTime<Utc>,
+    pub history: Vec<CaseHistoryLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseHistoryLine {
+    pub at: DateTime<Utc>,
+    pub what: String,
+    pub status: CaseStatus,
+}
+
+impl From<&Case> for CaseStatusReply {
+    fn from(case: &Case) -> Self {
+        CaseStatusReply {
+            id: case.id.clone(),
+            status: case.status,
+            status_label: case.status.label(),
+            created: case.created,
+            risk: case.risk,
+            category: case.category.clone(),
+            role: case.role,
+            tier: case.tier,
+            place: case.place.as_ref().map(|p| p.label()),
+            handler: CaseView::from(case).handler,
+            deadline: case.deadline,
+            history: case
+                .history
+                .iter()
+                .map(|e| CaseHistoryLine {
+                    at: e.at,
+                    what: e.what.clone(),
+                    status: e.status,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -2,6 +2,7 @@
 //! Layers, later ones winning: built-in defaults < config file < `MINGBAI_*` environment
 //! variables < command-line flags. `mingbai.example.toml` documents every field.
 
+use crate::cases::CaseSettings;
 use crate::search::SearchSettings;
 use crate::triage::RuleLimits;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -26,6 +27,9 @@ pub struct Config {
     pub rules_dir: PathBuf,
     /// Static files served at / (the chat page).
     pub web_dir: PathBuf,
+    /// The bundled directory of places and handlers, used until an operator imports
+    /// one (`mingbai directory import`, kept in the data folder).
+    pub directory_file: PathBuf,
     /// Longest message accepted, in characters.
     pub max_text_chars: usize,
     /// Largest request body accepted, in bytes.
@@ -38,6 +42,7 @@ pub struct Config {
     pub log: String,
     pub search: SearchSettings,
     pub rules: RuleLimits,
+    pub cases: CaseSettings,
 }
 
 impl Default for Config {
@@ -48,6 +53,7 @@ impl Default for Config {
             corpus_dir: "corpus".into(),
             rules_dir: "rules".into(),
             web_dir: "web".into(),
+            directory_file: "rules/directory.toml".into(),
             max_text_chars: 2000,
             max_body_bytes: 64 * 1024,
             max_answers: 3,
@@ -55,6 +61,7 @@ impl Default for Config {
             log: "info".into(),
             search: SearchSettings::default(),
             rules: RuleLimits::default(),
+            cases: CaseSettings::default(),
         }
     }
 }
@@ -66,6 +73,7 @@ const KEYS: &[&str] = &[
     "corpus_dir",
     "rules_dir",
     "web_dir",
+    "directory_file",
     "max_text_chars",
     "max_body_bytes",
     "max_answers",
@@ -73,6 +81,7 @@ const KEYS: &[&str] = &[
     "log",
     "search",
     "rules",
+    "cases",
 ];
 
 impl Config {

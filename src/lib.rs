@@ -6,10 +6,12 @@
 //! turn in [`store`]). [`service::Service`] ties them together for the CLI and the web.
 
 pub mod api;
+pub mod cases;
 pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod dialog;
+pub mod directory;
 pub mod http;
 pub mod search;
 pub mod service;

@@ -1,7 +1,7 @@
 //! Composes the reply text of one turn. Danger always comes first: for a red triage the
 //! first line is the emergency numbers, before any explanation.
 
-use crate::api::EntryCard;
+use crate::api::{CaseView, EntryCard};
 use crate::triage::Triage;
 use crate::vocab::{Risk, Role};
 use std::fmt::Write;
@@ -25,9 +25,23 @@ fn emergency_extra(category: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// What goes into one reply.
+pub struct ReplyParts<'a> {
+    pub triage: &'a Triage,
+    pub entries: &'a [EntryCard],
+    /// The knowledge base had no confident answer to this message.
+    pub abstained: bool,
+    /// The message only answered the service's own questions (place, contact).
+    pub answered_questions: bool,
+    /// A case opened by this turn.
+    pub case: Option<&'a CaseView>,
+}
+
 /// What a resident reads: emergency numbers (red), the answer (or an honest "I don't
-/// know"), the steps, the law it rests on, and who will help.
-pub fn compose_reply(triage: &Triage, entries: &[EntryCard], abstained: bool) -> String {
+/// know"), the steps, the law it rests on, who will help, and what is still needed.
+pub fn compose_reply(parts: &ReplyParts) -> String {
+    let triage = parts.triage;
+    let entries = parts.entries;
     let mut text = String::new();
     if triage.risk == Risk::Red {
         text.push_str(EMERGENCY_FIRST_LINE);
@@ -39,32 +53,55 @@ pub fn compose_reply(triage: &Triage, entries: &[EntryCard], abstained: bool) ->
     }
 
     match entries.first() {
-        Some(entry) if !abstained => write_entry(&mut text, entry),
-        _ if triage.risk == Risk::Red => {}
+        Some(entry) if !parts.abstained => write_entry(&mut text, entry),
+        _ if triage.risk == Risk::Red || parts.answered_questions => {}
         _ => text.push_str(
             "这个问题我还答不准，不敢乱说。您可以找本村的网格员或法律明白人当面问，\
              也可以打12348法律援助热线问专业人员。\n",
         ),
     }
-    if !abstained && entries.len() > 1 {
+    if !parts.abstained && entries.len() > 1 {
         text.push_str("\n您可能还想了解：");
         let others: Vec<&str> = entries[1..].iter().map(|e| e.title.as_str()).collect();
         text.push_str(&others.join("；"));
         text.push('\n');
     }
 
-    if triage.needs_human && triage.role != Role::None && triage.risk != Risk::Red {
-        let _ = writeln!(
-            text,
-            "\n这件事可以请{}帮您处理，我们会把情况转给他们。",
-            triage.role.label()
-        );
+    match parts.case {
+        Some(case) => write_case(&mut text, case),
+        None if triage.needs_human && triage.role != Role::None && triage.risk != Risk::Red => {
+            let _ = writeln!(
+                text,
+                "\n这件事可以请{}帮您处理，我们会把情况转给他们。",
+                triage.role.label()
+            );
+        }
+        None => {}
     }
     for question in &triage.questions {
         text.push('\n');
         text.push_str(&question.text);
     }
     text.trim_end().to_string()
+}
+
+fn write_case(text: &mut String, case: &CaseView) {
+    let _ = writeln!(
+        text,
+        "\n已为您登记，案件编号 {}，查询码 {}。",
+        case.id, case.token
+    );
+    match &case.handler {
+        Some(h) => {
+            let _ = writeln!(
+                text,
+                "由{}负责，电话 {}；他们会尽快联系您。",
+                h.name, h.phone
+            );
+        }
+        None => text.push_str("我们正在找负责的人，会尽快联系您。\n"),
+    }
+    text.push_str("凭编号和查询码可以随时查办理进度。\n");
 }
 
 fn write_entry(text: &mut String, entry: &EntryCard) {
@@ -97,13 +134,19 @@ mod tests {
         }
     }
 
+    fn reply(triage: &Triage) -> String {
+        compose_reply(&ReplyParts {
+            triage,
+            entries: &[],
+            abstained: true,
+            answered_questions: false,
+            case: None,
+        })
+    }
+
     #[test]
     fn danger_puts_110_in_the_first_line() {
-        let text = compose_reply(
-            &triage(Risk::Red, Role::Emergency, Some("自伤风险")),
-            &[],
-            true,
-        );
+        let text = reply(&triage(Risk::Red, Role::Emergency, Some("自伤风险")));
         let first = text.lines().next().unwrap();
         assert!(first.contains("110"), "{text}");
         assert!(text.contains("12356"), "{text}");
@@ -111,7 +154,7 @@ mod tests {
 
     #[test]
     fn abstaining_says_so_and_offers_a_person() {
-        let text = compose_reply(&triage(Risk::Blue, Role::None, None), &[], true);
+        let text = reply(&triage(Risk::Blue, Role::None, None));
         assert!(text.contains("答不准") && text.contains("12348"), "{text}");
     }
 }

@@ -100,6 +100,9 @@ impl From<ServiceError> for ApiError {
                 };
                 ApiError::new(code, input.to_string())
             }
+            ServiceError::Case(crate::cases::CaseError::NotFound(id)) => {
+                ApiError::new(ErrorCode::NotFound, format!("no case {id}"))
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 ApiError::new(

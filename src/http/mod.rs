@@ -1,6 +1,7 @@
 //! The HTTP layer (actix-web): one routing table, one file per resource, every error
 //! rendered as the same JSON shape. The only module besides `cli` that knows actix.
 
+mod cases;
 mod chat;
 mod error;
 mod health;
@@ -43,6 +44,7 @@ pub fn create_app(
                 .service(resource("/chat", web::post().to(chat::chat)))
                 .service(resource("/triage", web::post().to(triage::triage)))
                 .service(resource("/search", web::get().to(search::search)))
+                .service(resource("/cases/{id}", web::get().to(cases::show)))
                 .default_service(web::to(error::not_found)),
         )
         .service(resource("/healthz", web::get().to(health::health)))
@@ -82,9 +84,35 @@ pub async fn serve(service: Service) -> std::io::Result<()> {
         server = server.workers(config.workers);
     }
     tracing::info!(listen = %config.listen, "listening");
+    let escalation = spawn_escalation(data.clone(), config.cases.check_every_secs);
     server.bind(&config.listen)?.run().await?;
+    escalation.stop();
     if let Err(e) = data.store().flush() {
         tracing::error!(error = %e, "could not flush the store on shutdown");
     }
     Ok(())
+}
+
+/// The background watch that moves overdue cases up the ladder.
+struct Escalation {
+    stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Escalation {
+    fn stop(self) {
+        let _ = self.stop.send(());
+    }
+}
+
+fn spawn_escalation(service: web::Data<Service>, every_secs: u64) -> Escalation {
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let every = std::time::Duration::from_secs(every_secs.max(1));
+    std::thread::spawn(move || {
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+            if let Err(e) = service.escalate_overdue() {
+                tracing::error!(error = %e, "escalation check failed");
+            }
+        }
+    });
+    Escalation { stop }
 }

@@ -1,3 +1,5 @@
+use crate::dialog::Intake;
+use crate::directory::PlaceRef;
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -18,9 +20,16 @@ pub struct Session {
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub turns: u32,
-    /// What the resident has told so far that later turns need (place, contact, …).
+    /// What the resident has told so far that later turns need (place, contact, …),
+    /// as the rules see it.
     #[serde(default)]
     pub known: BTreeMap<String, String>,
+    /// Where the resident lives, once recognised.
+    #[serde(default)]
+    pub place: Option<PlaceRef>,
+    /// A case being taken in over several turns.
+    #[serde(default)]
+    pub intake: Option<Intake>,
 }
 
 /// One message and what the service made of it. `text` is masked.
@@ -75,13 +84,15 @@ impl Store {
             updated: now,
             turns: 0,
             known: BTreeMap::new(),
+            place: None,
+            intake: None,
         };
         put(&self.sessions, session.id.as_bytes(), &session)?;
         Ok(session)
     }
 
-    /// Appends a turn to the session and saves both in one transaction-free batch:
-    /// the turn key is (session id, turn number), so a turn is never overwritten.
+    /// Appends a turn to the session and saves both: the turn key is (session id, turn
+    /// number), so a turn is never overwritten.
     pub fn record_turn(&self, session: &mut Session, turn: &Turn) -> Result<(), StoreError> {
         let key = turn_key(&session.id, session.turns);
         session.turns += 1;
@@ -97,6 +108,16 @@ impl Store {
             .scan_prefix(prefix.as_bytes())
             .map(|kv| Ok(serde_json::from_slice(&kv?.1)?))
             .collect()
+    }
+
+    /// Another tree of the same database (cases, outbox, …).
+    pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    /// A number never handed out before in this database, for ids and keys.
+    pub fn next_id(&self) -> Result<u64, StoreError> {
+        Ok(self.db.generate_id()?)
     }
 
     /// Writes everything to disk; returns once it is durable.

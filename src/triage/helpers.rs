@@ -30,13 +30,35 @@ fn is_sentence_break(c: char) -> bool {
 
 /// Words that make what follows a story from elsewhere, not the resident's own situation.
 const REPORT_MARKERS: &[&str] = &[
-    "电视上", "电视里", "新闻", "报纸", "听说", "网上说", "网上看", "视频里", "短视频",
-    "电视剧", "电影里", "小说", "广播里", "别人说", "有人说",
+    "电视上",
+    "电视里",
+    "新闻",
+    "报纸",
+    "听说",
+    "网上说",
+    "网上看",
+    "视频里",
+    "短视频",
+    "电视剧",
+    "电影里",
+    "小说",
+    "广播里",
+    "别人说",
+    "有人说",
 ];
 
 /// Words that put a clause in the past: "以前想过不活了" is not danger now.
 const PAST_MARKERS: &[&str] = &[
-    "以前", "之前", "过去", "曾经", "年轻时", "那时候", "那会儿", "前几年", "小时候", "早些年",
+    "以前",
+    "之前",
+    "过去",
+    "曾经",
+    "年轻时",
+    "那时候",
+    "那会儿",
+    "前几年",
+    "小时候",
+    "早些年",
 ];
 
 /// The text before byte `at`, back to the first character for which `stop` holds.
