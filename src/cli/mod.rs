@@ -1,6 +1,8 @@
 //! The command line: `serve`, `ask`, `index`, `rules test`.
 
+use crate::cases::CaseBook;
 use crate::config::Config;
+use crate::directory::Directory;
 use crate::service::Service;
 use crate::store::Store;
 use crate::triage::load_rule_cases;
@@ -71,6 +73,33 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// The directory of towns, villages, grids and handlers.
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
+    /// Cases, for operators (the store must not be in use by a running server).
+    Cases {
+        #[command(subcommand)]
+        command: CasesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DirectoryCommand {
+    /// Check a directory file and make it the directory in force (a running server
+    /// picks it up within seconds).
+    Import { file: PathBuf },
+    /// Check a directory file without installing it.
+    Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+pub enum CasesCommand {
+    /// One line per case: number, status, risk, tier, handler, place.
+    List,
+    /// A case in full, with its history.
+    Show { id: String },
 }
 
 #[derive(Subcommand)]
@@ -150,6 +179,54 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             print!("{}", report.render());
             if !report.passed() {
                 return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Directory { command } => {
+            let (file, install) = match command {
+                DirectoryCommand::Import { file } => (file, true),
+                DirectoryCommand::Check { file } => (file, false),
+            };
+            let directory = if install {
+                Service::import_directory(&config.data_dir, &file)?
+            } else {
+                Directory::load(&file)?
+            };
+            let villages: Vec<_> = directory.towns.iter().flat_map(|t| &t.villages).collect();
+            let grids: usize = villages.iter().map(|v| v.grids.len()).sum();
+            println!(
+                "{}: {} towns, {} villages or communities, {} grids — {}",
+                directory.name,
+                directory.towns.len(),
+                villages.len(),
+                grids,
+                if install { "installed" } else { "valid" }
+            );
+        }
+        Command::Cases { command } => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let store = Store::open(&config.data_dir)
+                .context("cannot open the store (is a server running on this data folder?)")?;
+            let book = CaseBook::new(&store, config.cases.clone())?;
+            match command {
+                CasesCommand::List => {
+                    for case in book.list()? {
+                        println!(
+                            "{}  {:<11} {:<6} {:<8} {}  {}",
+                            case.id,
+                            format!("{:?}", case.status).to_lowercase(),
+                            case.risk,
+                            case.tier,
+                            case.handler.as_ref().map_or("-", |h| h.name.as_str()),
+                            case.place
+                                .as_ref()
+                                .map_or_else(|| "-".to_string(), |p| p.label()),
+                        );
+                    }
+                }
+                CasesCommand::Show { id } => match book.get(&id)? {
+                    Some(case) => println!("{}", serde_json::to_string_pretty(&case)?),
+                    None => bail!("no case {id}"),
+                },
             }
         }
     }

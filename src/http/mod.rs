@@ -84,35 +84,46 @@ pub async fn serve(service: Service) -> std::io::Result<()> {
         server = server.workers(config.workers);
     }
     tracing::info!(listen = %config.listen, "listening");
-    let escalation = spawn_escalation(data.clone(), config.cases.check_every_secs);
+    let upkeep = spawn_upkeep(data.clone(), config.cases.check_every_secs);
     server.bind(&config.listen)?.run().await?;
-    escalation.stop();
+    upkeep.stop();
     if let Err(e) = data.store().flush() {
         tracing::error!(error = %e, "could not flush the store on shutdown");
     }
     Ok(())
 }
 
-/// The background watch that moves overdue cases up the ladder.
-struct Escalation {
+/// The background upkeep of a running server: reloads rules and directory when their
+/// files change, and moves overdue cases up the ladder.
+struct Upkeep {
     stop: std::sync::mpsc::Sender<()>,
 }
 
-impl Escalation {
+impl Upkeep {
     fn stop(self) {
         let _ = self.stop.send(());
     }
 }
 
-fn spawn_escalation(service: web::Data<Service>, every_secs: u64) -> Escalation {
+/// How often the upkeep looks at the rule and directory files.
+const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn spawn_upkeep(service: web::Data<Service>, escalate_every_secs: u64) -> Upkeep {
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
-    let every = std::time::Duration::from_secs(every_secs.max(1));
+    let escalate_every = std::time::Duration::from_secs(escalate_every_secs.max(1));
     std::thread::spawn(move || {
-        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
-            if let Err(e) = service.escalate_overdue() {
-                tracing::error!(error = %e, "escalation check failed");
+        let mut last_escalation = std::time::Instant::now();
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            stopped.recv_timeout(RELOAD_EVERY)
+        {
+            service.reload_changed();
+            if last_escalation.elapsed() >= escalate_every {
+                last_escalation = std::time::Instant::now();
+                if let Err(e) = service.escalate_overdue() {
+                    tracing::error!(error = %e, "escalation check failed");
+                }
             }
         }
     });
-    Escalation { stop }
+    Upkeep { stop }
 }
