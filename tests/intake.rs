@@ -251,3 +251,32 @@ async fn a_case_left_unaccepted_climbs_one_tier_per_deadline() {
     clock.advance(Duration::hours(48));
     assert!(service.escalate_overdue().unwrap().is_empty());
 }
+
+#[actix_web::test]
+async fn a_bare_request_for_help_asks_what_happened_and_keeps_the_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service_with_clock(dir.path(), clock());
+    let app = test::init_service(create_app(web::Data::from(service.clone()))).await;
+    let first = say!(app, None::<String>, "我要反映个事，帮我找人处理");
+    assert_eq!(
+        question_ids(&first),
+        ["description", "place", "contact"],
+        "{first:#}"
+    );
+    let session = first["session"].as_str().unwrap().to_string();
+    let second = say!(app, Some(&session), "隔壁天天半夜在院里放音乐，吵得睡不着");
+    assert!(
+        !question_ids(&second).contains(&"description".to_string()),
+        "{second:#}"
+    );
+    say!(app, Some(&session), "东城街道向阳社区");
+    let last = say!(app, Some(&session), "不留，匿名反映");
+    let id = last["case"]["id"].as_str().expect("case opened");
+    let case = service.cases().get(id).unwrap().unwrap();
+    assert!(
+        case.text.contains("放音乐"),
+        "the description is in the case: {}",
+        case.text
+    );
+    assert_eq!(case.place.unwrap().label(), "东城街道向阳社区");
+}

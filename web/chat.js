@@ -17,6 +17,24 @@
     return item;
   }
 
+  // Quick replies for the questions the service asks back (place, contact).
+  function chips(questions) {
+    questions.forEach(function (q) {
+      if (!q.options || !q.options.length) { return; }
+      var item = document.createElement("li");
+      item.className = "chips";
+      item.setAttribute("aria-label", q.text);
+      q.options.forEach(function (o) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = o.label;
+        b.addEventListener("click", function () { send(o.value); });
+        item.appendChild(b);
+      });
+      log.appendChild(item);
+    });
+  }
+
   function send(text) {
     add("me", text);
     button.disabled = true;
@@ -33,6 +51,7 @@
         session = r.json.session;
         try { window.localStorage.setItem("mingbai.session", session); } catch (e) { /* ignore */ }
         add(r.json.triage.risk === "red" ? "bot danger" : "bot", r.json.text);
+        chips(r.json.triage.questions || []);
       })
       .catch(function () { add("error", "网络不通，请稍后再试；有危险请直接打110。"); })
       .then(function () { button.disabled = false; input.focus(); });

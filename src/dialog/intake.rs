@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 pub const KNOWN_PLACE: &str = "place";
 pub const KNOWN_TOWN: &str = "town";
 pub const KNOWN_CONTACT: &str = "contact";
+pub const KNOWN_DESCRIPTION: &str = "description";
 
 /// Values of `known["contact"]`.
 pub const CONTACT_PHONE: &str = "phone";

@@ -4,7 +4,7 @@ use super::{InputError, Service, ServiceError};
 use crate::api::{Answer, CaseView, ChatReply};
 use crate::cases::{Case, NewCase};
 use crate::dialog::intake::{
-    CONTACT_ANONYMOUS, CONTACT_PHONE, KNOWN_CONTACT, KNOWN_PLACE, KNOWN_TOWN,
+    CONTACT_ANONYMOUS, CONTACT_PHONE, KNOWN_CONTACT, KNOWN_DESCRIPTION, KNOWN_PLACE, KNOWN_TOWN,
 };
 use crate::dialog::{compose_reply, read_answers, Answers, Intake, ReplyParts};
 use crate::directory::{PlaceMatch, PlaceRef};
@@ -28,26 +28,34 @@ impl Service {
         let analysis = self.analyze(&text, &session.known)?;
         let abstained = analysis.outcome.abstained;
         let masked = mask_personal_data(&text);
-        // This message is a matter of its own when it needs a person; otherwise it
-        // continues an intake in progress (answering it, or asking on the side).
-        let matter = if analysis.evaluation.triage.needs_human {
-            let contact = session.intake.take().and_then(|i| i.contact);
-            session.intake = Some(Intake {
-                text: masked.clone(),
-                contact,
-                case: None,
-            });
-            analysis.evaluation.triage.clone()
-        } else if let Some(intake) = &session.intake {
-            self.analyze(&intake.text, &session.known)?
-                .evaluation
-                .triage
-        } else {
-            analysis.evaluation.triage.clone()
-        };
+        // A message that needs a person starts an intake, or adds to the one in
+        // progress; a message that answers nothing adds to it as description; the
+        // intake's whole text is then what the rules route.
+        let needs_human = analysis.evaluation.triage.needs_human;
+        let describes = !answers.any() && session.intake.is_some();
+        if needs_human || describes {
+            let intake = session.intake.get_or_insert_with(Intake::default);
+            if !intake.text.is_empty() {
+                intake.text.push('\n');
+            }
+            intake.text.push_str(&masked);
+            if describes {
+                session
+                    .known
+                    .insert(KNOWN_DESCRIPTION.into(), "given".into());
+            }
+        }
         if let (Some(intake), Some(phone)) = (session.intake.as_mut(), &answers.phone) {
             intake.contact = Some(phone.clone());
         }
+        let matter = match &session.intake {
+            Some(intake) if intake.text != masked => {
+                self.analyze(&intake.text, &session.known)?
+                    .evaluation
+                    .triage
+            }
+            _ => analysis.evaluation.triage.clone(),
+        };
 
         let mut triage = matter;
         let case = self.open_case_when_ready(&mut session, &triage)?;
