@@ -92,16 +92,28 @@ fn cases_and_directory_commands_for_operators() {
         .output()
         .unwrap();
     let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let id = reply["case"]["id"].as_str().expect("danger opens a case").to_string();
+    let id = reply["case"]["id"]
+        .as_str()
+        .expect("danger opens a case")
+        .to_string();
 
-    let out = mingbai(dir.path()).args(["cases", "list"]).output().unwrap();
+    let out = mingbai(dir.path())
+        .args(["cases", "list"])
+        .output()
+        .unwrap();
     let listing = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && listing.contains(&id), "{listing}");
     assert!(listing.contains("red"), "{listing}");
-    let out = mingbai(dir.path()).args(["cases", "show", &id]).output().unwrap();
+    let out = mingbai(dir.path())
+        .args(["cases", "show", &id])
+        .output()
+        .unwrap();
     let case: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(case["risk"], "red");
-    let out = mingbai(dir.path()).args(["cases", "show", "19990101-0001"]).output().unwrap();
+    let out = mingbai(dir.path())
+        .args(["cases", "show", "19990101-0001"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
 
     let out = mingbai(dir.path())
@@ -119,6 +131,9 @@ fn cases_and_directory_commands_for_operators() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("governance_center") && err.contains("no towns"), "{err}");
+    assert!(
+        err.contains("governance_center") && err.contains("no towns"),
+        "{err}"
+    );
     assert!(!dir.path().join("directory.toml").exists());
 }
