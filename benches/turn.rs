@@ -44,7 +44,7 @@ fn bench(c: &mut Criterion) {
             black_box(compose_reply(&ReplyParts {
                 triage: &analysis.evaluation.triage,
                 entries: &analysis.cards,
-                abstained: analysis.outcome.abstained,
+                abstained: analysis.abstained,
                 answered_questions: false,
                 case: None,
             }))

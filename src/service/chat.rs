@@ -26,7 +26,7 @@ impl Service {
         let place_candidates = remember_answers(&mut session, &answers);
 
         let analysis = self.analyze(&text, &session.known)?;
-        let abstained = analysis.outcome.abstained;
+        let abstained = analysis.abstained;
         let masked = mask_personal_data(&text);
         // A message that needs a person starts an intake, or adds to the one in
         // progress; a message that answers nothing adds to it as description; the

@@ -55,6 +55,9 @@ pub const IMPORTED_DIRECTORY: &str = "directory.toml";
 /// The result of searching and triaging one message.
 pub struct Analysis {
     pub outcome: SearchOutcome,
+    /// No answer is given: the search is not confident, or the rules found no legal
+    /// matter in the message.
+    pub abstained: bool,
     pub evaluation: Evaluation,
     pub cards: Vec<EntryCard>,
 }
@@ -204,15 +207,23 @@ impl Service {
             known: known.clone(),
         };
         let evaluation = self.rules.load().evaluate(&facts);
-        let cards = outcome
-            .answers(self.config.search.related_ratio, self.config.max_answers)
-            .into_iter()
-            .filter_map(|hit| self.corpus.get(&hit.id).map(EntryCard::from))
-            .collect();
+        // When the rules judge the message no legal matter at all (no domain), an entry
+        // that matched its words would be a guess ("明天天气" → an entry on weather delays).
+        let abstained = outcome.abstained || evaluation.triage.domain.is_none();
+        let cards = if abstained {
+            Vec::new()
+        } else {
+            outcome
+                .answers(self.config.search.related_ratio, self.config.max_answers)
+                .into_iter()
+                .filter_map(|hit| self.corpus.get(&hit.id).map(EntryCard::from))
+                .collect()
+        };
         Ok(Analysis {
             outcome,
             evaluation,
             cards,
+            abstained,
         })
     }
 
