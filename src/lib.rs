@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod dialog;
 pub mod directory;
 pub mod http;
+pub mod quality;
 pub mod search;
 pub mod service;
 pub mod store;

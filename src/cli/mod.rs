@@ -3,6 +3,7 @@
 use crate::cases::CaseBook;
 use crate::config::Config;
 use crate::directory::Directory;
+use crate::quality::QualitySet;
 use crate::service::Service;
 use crate::store::Store;
 use crate::triage::load_rule_cases;
@@ -77,6 +78,14 @@ pub enum Command {
     Directory {
         #[command(subcommand)]
         command: DirectoryCommand,
+    },
+    /// Measure search quality on a quality set (default: tests/quality).
+    Quality {
+        #[arg(long, default_value = "tests/quality")]
+        dir: PathBuf,
+        /// List every miss.
+        #[arg(long)]
+        misses: bool,
     },
     /// Cases, for operators (the store must not be in use by a running server).
     Cases {
@@ -180,6 +189,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             if !report.passed() {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Quality { dir, misses } => {
+            let set = QualitySet::load(&dir).map_err(anyhow::Error::msg)?;
+            let service = Service::with_store(config, Store::temporary()?, false)?;
+            print!("{}", service.measure_quality(&set)?.render(misses));
         }
         Command::Directory { command } => {
             let (file, install) = match command {
