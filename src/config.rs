@@ -108,11 +108,11 @@ impl Config {
             figment = figment.merge(Toml::file_exact(file));
         }
         figment
-            .merge(
-                Env::prefixed(ENV_PREFIX)
-                    .split("__")
-                    .filter(|key| KEYS.contains(&key.as_str().split('.').next().unwrap_or(""))),
-            )
+            .merge(Env::prefixed(ENV_PREFIX).split("__").filter(|key| {
+                // Keys arrive in the variable's own case (SEARCH.MIN_SCORE).
+                let top = key.as_str().split('.').next().unwrap_or("");
+                KEYS.iter().any(|k| k.eq_ignore_ascii_case(top))
+            }))
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)
@@ -120,40 +120,66 @@ impl Config {
 }
 
 #[cfg(test)]
+// figment's Jail takes closures returning its own (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
     #[test]
     fn the_example_config_parses_to_the_defaults() {
-        let example = concat!(env!("CARGO_MANIFEST_DIR"), "/mingbai.example.toml");
-        let config = Config::load(Some(Path::new(example)), BTreeMap::<String, String>::new())
-            .expect("example config is valid");
-        assert_eq!(
-            config,
-            Config::default(),
-            "the example documents the defaults"
-        );
+        // In a jail: other tests set MINGBAI_* variables.
+        figment::Jail::expect_with(|_| {
+            let example = concat!(env!("CARGO_MANIFEST_DIR"), "/mingbai.example.toml");
+            let config = Config::load(Some(Path::new(example)), BTreeMap::<String, String>::new())
+                .expect("example config is valid");
+            assert_eq!(
+                config,
+                Config::default(),
+                "the example documents the defaults"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_variables_override_the_file_and_flags_override_them() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("c.toml", "max_answers = 5\n[search]\nmin_score = 1.5\n")?;
+            jail.set_env("MINGBAI_MAX_ANSWERS", "7");
+            jail.set_env("MINGBAI_SEARCH__MIN_SCORE", "2.5");
+            jail.set_env("MINGBAI_WECHAT_TOKEN", "not a config key");
+            let flags: BTreeMap<_, _> = [("max_answers", 9)].into_iter().collect();
+            let file = Path::new("c.toml");
+            let config = Config::load(Some(file), BTreeMap::<String, String>::new()).unwrap();
+            assert_eq!((config.max_answers, config.search.min_score), (7, 2.5));
+            let config = Config::load(Some(file), flags).unwrap();
+            assert_eq!(config.max_answers, 9);
+            Ok(())
+        });
     }
 
     #[test]
     fn flags_override_the_file_and_a_missing_named_file_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("c.toml");
-        std::fs::write(
-            &file,
-            "listen = \"0.0.0.0:9\"\nmax_answers = 5\n[search]\nmin_score = 1.5\n",
-        )
-        .unwrap();
-        let flags: BTreeMap<_, _> = [("listen", "127.0.0.1:1")].into_iter().collect();
-        let config = Config::load(Some(&file), flags).unwrap();
-        assert_eq!(config.listen, "127.0.0.1:1");
-        assert_eq!(config.max_answers, 5);
-        assert_eq!(config.search.min_score, 1.5);
-        let none = BTreeMap::<String, String>::new();
-        assert!(Config::load(Some(&dir.path().join("none.toml")), &none).is_err());
-        std::fs::write(&file, "listn = 1\n").unwrap();
-        let err = Config::load(Some(&file), &none).unwrap_err().to_string();
-        assert!(err.contains("listn"), "a misspelt key is reported: {err}");
+        figment::Jail::expect_with(|_| {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("c.toml");
+            std::fs::write(
+                &file,
+                "listen = \"0.0.0.0:9\"\nmax_answers = 5\n[search]\nmin_score = 1.5\n",
+            )
+            .unwrap();
+            let flags: BTreeMap<_, _> = [("listen", "127.0.0.1:1")].into_iter().collect();
+            let config = Config::load(Some(&file), flags).unwrap();
+            assert_eq!(config.listen, "127.0.0.1:1");
+            assert_eq!(config.max_answers, 5);
+            assert_eq!(config.search.min_score, 1.5);
+            let none = BTreeMap::<String, String>::new();
+            assert!(Config::load(Some(&dir.path().join("none.toml")), &none).is_err());
+            std::fs::write(&file, "listn = 1\n").unwrap();
+            let err = Config::load(Some(&file), &none).unwrap_err().to_string();
+            assert!(err.contains("listn"), "a misspelt key is reported: {err}");
+            Ok(())
+        });
     }
 }

@@ -26,6 +26,10 @@ pub struct SearchSettings {
     /// message whose telling words the corpus has never seen ("红烧肉", "股票") is not a
     /// question the corpus answers, however well its common words match.
     pub min_coverage: f32,
+    /// When the triage rules find no legal matter in a message (no domain), the best hit
+    /// must match at least this weight to be answered: "电动车哪个牌子好" shares a word with
+    /// the e-bike theft entry and nothing more.
+    pub min_matched_weight_without_domain: f32,
     /// Further entries are shown beside the best one when they score at least this
     /// share of its score.
     pub related_ratio: f32,
@@ -42,7 +46,8 @@ impl Default for SearchSettings {
         SearchSettings {
             min_score: 6.0,
             min_matched_weight: 0.8,
-            min_coverage: 0.15,
+            min_coverage: 0.0,
+            min_matched_weight_without_domain: 1.5,
             related_ratio: 0.75,
             boost_questions: 3.0,
             boost_title: 2.0,
@@ -217,6 +222,7 @@ impl KnowledgeIndex {
             Snippets::Skip => None,
         };
 
+        let query_weight = self.weight(&outermost(&terms));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -233,8 +239,8 @@ impl KnowledgeIndex {
                 }
             });
             let strong_terms = self.strong_matches(&id, &terms);
-            let matched_weight = self.weight(&strong_terms);
-            let coverage = matched_weight / self.weight(&terms).max(f32::EPSILON);
+            let matched_weight = self.weight(&outermost(&strong_terms));
+            let coverage = matched_weight / query_weight.max(f32::EPSILON);
             hits.push(Hit {
                 id,
                 score,
@@ -321,6 +327,21 @@ impl KnowledgeIndex {
     pub fn tantivy(&self) -> &Index {
         &self.index
     }
+}
+
+/// The terms that are not part of another term: search mode yields 电动车 and also
+/// 电动 and 动车; weighing all three would count one word three times.
+fn outermost(terms: &[String]) -> Vec<String> {
+    terms
+        .iter()
+        .filter(|term| {
+            let term: &str = term;
+            !terms
+                .iter()
+                .any(|other| other != term && other.contains(term))
+        })
+        .cloned()
+        .collect()
 }
 
 /// The fragment as HTML with matches in `<b>`. Search-mode tokens overlap (保护令 inside

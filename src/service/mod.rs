@@ -207,9 +207,13 @@ impl Service {
             known: known.clone(),
         };
         let evaluation = self.rules.load().evaluate(&facts);
-        // When the rules judge the message no legal matter at all (no domain), an entry
-        // that matched its words would be a guess ("明天天气" → an entry on weather delays).
-        let abstained = outcome.abstained || evaluation.triage.domain.is_none();
+        // When the rules find no legal matter in the message (no domain), an entry that
+        // matched only a word or two is a guess ("明天天气" → an entry on weather delays).
+        let weak_without_domain = evaluation.triage.domain.is_none()
+            && outcome.hits.first().is_none_or(|best| {
+                best.matched_weight < self.config.search.min_matched_weight_without_domain
+            });
+        let abstained = outcome.abstained || weak_without_domain;
         let cards = if abstained {
             Vec::new()
         } else {
