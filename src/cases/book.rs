@@ -2,7 +2,7 @@ use super::model::{
     default_role_at, tier_above, Case, CaseEvent, CaseHandler, CaseSettings, CaseStatus,
 };
 use crate::directory::{Directory, PlaceRef};
-use crate::store::{Store, StoreError};
+use crate::store::{codec, Store, StoreError};
 use crate::vocab::{Domain, Risk, Role, Tier};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,12 +119,7 @@ impl CaseBook {
     }
 
     pub fn get(&self, id: &str) -> Result<Option<Case>, CaseError> {
-        match self.cases.get(id.as_bytes()).map_err(StoreError::from)? {
-            Some(bytes) => Ok(Some(
-                serde_json::from_slice(&bytes).map_err(StoreError::from)?,
-            )),
-            None => Ok(None),
-        }
+        Ok(codec::get(&self.cases, id.as_bytes())?)
     }
 
     /// The case if `token` is its token; None otherwise, whether or not the case exists.
@@ -136,26 +131,12 @@ impl CaseBook {
 
     /// Every case, oldest first.
     pub fn list(&self) -> Result<Vec<Case>, CaseError> {
-        self.cases
-            .iter()
-            .values()
-            .map(|bytes| {
-                let bytes = bytes.map_err(StoreError::from)?;
-                Ok(serde_json::from_slice(&bytes).map_err(StoreError::from)?)
-            })
-            .collect()
+        Ok(codec::values(&self.cases)?)
     }
 
     /// The notifications written so far, oldest first.
     pub fn outbox(&self) -> Result<Vec<Notice>, CaseError> {
-        self.outbox
-            .iter()
-            .values()
-            .map(|bytes| {
-                let bytes = bytes.map_err(StoreError::from)?;
-                Ok(serde_json::from_slice(&bytes).map_err(StoreError::from)?)
-            })
-            .collect()
+        Ok(codec::values(&self.outbox)?)
     }
 
     /// A handler moves a case on (accept, start, resolve, close).
@@ -263,14 +244,10 @@ impl CaseBook {
 
     /// Writes the case and its notices, then flushes: durable before anyone is told.
     fn save(&self, case: &Case, notices: &[Notice]) -> Result<(), CaseError> {
-        let bytes = serde_json::to_vec(case).map_err(StoreError::from)?;
-        self.cases
-            .insert(case.id.as_bytes(), bytes)
-            .map_err(StoreError::from)?;
+        codec::put(&self.cases, case.id.as_bytes(), case)?;
         for notice in notices {
             let key = self.store.next_id()?.to_be_bytes();
-            let bytes = serde_json::to_vec(notice).map_err(StoreError::from)?;
-            self.outbox.insert(key, bytes).map_err(StoreError::from)?;
+            codec::put(&self.outbox, &key, notice)?;
             if notice.urgent {
                 tracing::warn!(case = notice.case, to = notice.to, "urgent notice");
             } else {

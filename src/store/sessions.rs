@@ -1,7 +1,8 @@
+use super::codec::{get, put};
 use crate::dialog::Intake;
 use crate::directory::PlaceRef;
 use chrono::{DateTime, Utc};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -130,18 +131,6 @@ impl Store {
 fn turn_key(session_id: &str, number: u32) -> Vec<u8> {
     // Zero-padded so keys sort in turn order.
     format!("{session_id}/{number:08}").into_bytes()
-}
-
-fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
-    match tree.get(key)? {
-        Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
-        None => Ok(None),
-    }
-}
-
-fn put<T: Serialize>(tree: &sled::Tree, key: &[u8], value: &T) -> Result<(), StoreError> {
-    tree.insert(key, serde_json::to_vec(value)?)?;
-    Ok(())
 }
 
 #[cfg(test)]
