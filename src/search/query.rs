@@ -30,6 +30,9 @@ pub struct SearchSettings {
     /// must match at least this weight to be answered: "电动车哪个牌子好" shares a word with
     /// the e-bike theft entry and nothing more.
     pub min_matched_weight_without_domain: f32,
+    /// Hits are ranked by BM25 × (1 + this × coverage): an entry whose title, questions
+    /// or keywords hold more of the message's telling words moves up. 0 ranks by BM25.
+    pub rerank_by_coverage: f32,
     /// Further entries are shown beside the best one when they score at least this
     /// share of its score.
     pub related_ratio: f32,
@@ -48,6 +51,7 @@ impl Default for SearchSettings {
             min_matched_weight: 0.8,
             min_coverage: 0.0,
             min_matched_weight_without_domain: 1.5,
+            rerank_by_coverage: 2.0,
             related_ratio: 0.75,
             boost_questions: 3.0,
             boost_title: 2.0,
@@ -249,6 +253,11 @@ impl KnowledgeIndex {
                 matched_weight,
                 coverage,
             });
+        }
+        if self.settings.rerank_by_coverage > 0.0 {
+            let weight = self.settings.rerank_by_coverage;
+            let key = |h: &Hit| h.score * (1.0 + weight * h.coverage);
+            hits.sort_by(|a, b| key(b).total_cmp(&key(a)));
         }
         let abstained = !hits.first().is_some_and(|best| self.confident(best));
         Ok(SearchOutcome {
