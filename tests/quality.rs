@@ -9,8 +9,8 @@ mod common;
 
 use mingbai::quality::QualitySet;
 
-const TOP1_FLOOR: f64 = 0.60;
-const TOP3_FLOOR: f64 = 0.68;
+const TOP1_FLOOR: f64 = 0.70;
+const TOP3_FLOOR: f64 = 0.80;
 const OFFTOPIC_ABSTAIN_FLOOR: f64 = 0.90;
 
 #[test]
