@@ -12,6 +12,7 @@ pub mod config;
 pub mod corpus;
 pub mod dialog;
 pub mod directory;
+pub mod files;
 pub mod http;
 pub mod quality;
 pub mod search;

@@ -7,7 +7,7 @@ use crate::service::{Service, ServiceError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,12 +38,8 @@ pub struct QualitySet {
 
 impl QualitySet {
     pub fn load(dir: &Path) -> Result<QualitySet, String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: {e}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
-            .collect();
-        files.sort();
+        let files = crate::files::with_extension(dir, "toml")
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut set = QualitySet::default();
         for file in files {
             let text =

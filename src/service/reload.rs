@@ -28,17 +28,6 @@ fn stamp(files: impl IntoIterator<Item = PathBuf>) -> Stamp {
     stamp
 }
 
-fn rule_files(dir: &Path) -> Vec<PathBuf> {
-    fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|ext| ext == "rhai"))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Where the rules and the directory come from, and how they looked when last loaded.
 pub(super) struct Sources {
     rules_dir: PathBuf,
@@ -70,7 +59,7 @@ impl Sources {
     }
 
     fn rules_stamp(&self) -> Stamp {
-        stamp(rule_files(&self.rules_dir))
+        stamp(crate::files::with_extension(&self.rules_dir, "rhai").unwrap_or_default())
     }
 
     fn directory_stamp(&self) -> Stamp {

@@ -47,12 +47,7 @@ impl RuleSet {
             path: dir.to_path_buf(),
             source,
         };
-        let mut files: Vec<PathBuf> = fs::read_dir(dir)
-            .map_err(io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|ext| ext == "rhai"))
-            .collect();
-        files.sort();
+        let files = crate::files::with_extension(dir, "rhai").map_err(io)?;
         if files.is_empty() {
             return Err(RuleError::Empty(dir.to_path_buf()));
         }

@@ -4,7 +4,7 @@
 use super::Triage;
 use serde::{Deserialize, Serialize};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,12 +31,8 @@ struct CaseFile {
 
 /// Reads every `*.toml` in `dir`.
 pub fn load_rule_cases(dir: &Path) -> Result<Vec<RuleCase>, String> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    files.sort();
+    let files =
+        crate::files::with_extension(dir, "toml").map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut cases = Vec::new();
     for file in files {
         let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
