@@ -32,11 +32,29 @@ pub struct ChatReply {
     pub session: String,
     /// The reply as a channel shows it: for a danger, emergency numbers in the first line.
     pub text: String,
+    /// For a danger (red): what to do now and the numbers to call, shown before anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<Emergency>,
     pub answer: Answer,
     pub triage: Triage,
     /// The case opened for this conversation, once it is opened.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseView>,
+}
+
+/// What a channel shows first for a danger: the first lines of the reply's text, and the
+/// numbers in them to call (110 first).
+#[derive(Debug, Clone, Serialize)]
+pub struct Emergency {
+    pub lines: Vec<String>,
+    pub numbers: Vec<EmergencyNumber>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EmergencyNumber {
+    pub number: &'static str,
+    /// What the number is for, e.g. 报警.
+    pub label: &'static str,
 }
 
 /// A case as the resident who opened it sees it in the chat.

@@ -25,7 +25,7 @@ pub struct Config {
     pub corpus_dir: PathBuf,
     /// The triage rules (*.rhai) and their tests (tests/*.toml).
     pub rules_dir: PathBuf,
-    /// Static files served at / (the chat page).
+    /// Static files served at /: the widget (widget.js, widget.css) and its demo page.
     pub web_dir: PathBuf,
     /// The bundled directory of places and handlers, used until an operator imports
     /// one (`mingbai directory import`, kept in the data folder).
@@ -43,6 +43,17 @@ pub struct Config {
     pub search: SearchSettings,
     pub rules: RuleLimits,
     pub cases: CaseSettings,
+    pub http: HttpSettings,
+}
+
+/// What the HTTP layer lets other sites do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    /// Origins of the sites whose pages may call the API from the browser (CORS), as
+    /// `scheme://host[:port]`; the widget embedded on such a site needs it. Empty: only
+    /// pages this service serves itself; `"*"`: any site.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -62,6 +73,7 @@ impl Default for Config {
             search: SearchSettings::default(),
             rules: RuleLimits::default(),
             cases: CaseSettings::default(),
+            http: HttpSettings::default(),
         }
     }
 }
@@ -82,6 +94,7 @@ const KEYS: &[&str] = &[
     "search",
     "rules",
     "cases",
+    "http",
 ];
 
 impl Config {

@@ -1,7 +1,7 @@
 //! Composes the reply text of one turn. Danger always comes first: for a red triage the
 //! first line is the emergency numbers, before any explanation.
 
-use crate::api::{CaseView, EntryCard};
+use crate::api::{CaseView, Emergency, EmergencyNumber, EntryCard};
 use crate::triage::Triage;
 use crate::vocab::{Risk, Role};
 use std::fmt::Write;
@@ -10,19 +10,56 @@ use std::fmt::Write;
 /// every red reply names 110.
 const EMERGENCY_FIRST_LINE: &str = "⚠️ 有危险请马上打110报警，有人受伤打120。";
 
-fn emergency_extra(category: Option<&str>) -> Option<&'static str> {
-    match category? {
-        "自伤风险" => Some(
+const POLICE: EmergencyNumber = EmergencyNumber {
+    number: "110",
+    label: "报警",
+};
+const AMBULANCE: EmergencyNumber = EmergencyNumber {
+    number: "120",
+    label: "急救",
+};
+const PSYCH_HOTLINE: EmergencyNumber = EmergencyNumber {
+    number: "12356",
+    label: "心理援助",
+};
+const ANTI_FRAUD: EmergencyNumber = EmergencyNumber {
+    number: "96110",
+    label: "反诈专线",
+};
+
+/// What to do right now for a danger category, and the numbers to call (110 first).
+fn danger_advice(category: Option<&str>) -> (&'static str, &'static [EmergencyNumber]) {
+    match category.unwrap_or("") {
+        "自伤风险" => (
             "想不开的时候请马上打心理援助热线12356，或者打120；请让身边的人陪着您，别一个人待着。",
+            &[POLICE, PSYCH_HOTLINE, AMBULANCE],
         ),
-        "正在诈骗" => Some(
+        "正在诈骗" => (
             "先别再转钱！马上打110报警，或打96110反诈专线，讲清转账时间、金额和对方账号，越快越可能追回。",
+            &[POLICE, ANTI_FRAUD, AMBULANCE],
         ),
-        "精神障碍失控" => Some(
+        "精神障碍失控" => (
             "先离开危险的地方，保护好老人孩子；打110请民警到场，打120送医，再告诉网格员和村医。",
+            &[POLICE, AMBULANCE],
         ),
-        _ => Some("先到安全的地方，锁好门，告诉身边能帮忙的人；不要一个人去对质。"),
+        _ => (
+            "先到安全的地方，锁好门，告诉身边能帮忙的人；不要一个人去对质。",
+            &[POLICE, AMBULANCE],
+        ),
     }
+}
+
+/// For a danger (red): the lines a channel shows before anything else, and the numbers
+/// to call. None for any other risk.
+pub fn emergency(triage: &Triage) -> Option<Emergency> {
+    if triage.risk != Risk::Red {
+        return None;
+    }
+    let (advice, numbers) = danger_advice(triage.category.as_deref());
+    Some(Emergency {
+        lines: vec![EMERGENCY_FIRST_LINE.to_string(), advice.to_string()],
+        numbers: numbers.to_vec(),
+    })
 }
 
 /// What goes into one reply.
@@ -43,11 +80,9 @@ pub fn compose_reply(parts: &ReplyParts) -> String {
     let triage = parts.triage;
     let entries = parts.entries;
     let mut text = String::new();
-    if triage.risk == Risk::Red {
-        text.push_str(EMERGENCY_FIRST_LINE);
-        text.push('\n');
-        if let Some(extra) = emergency_extra(triage.category.as_deref()) {
-            text.push_str(extra);
+    if let Some(emergency) = emergency(triage) {
+        for line in &emergency.lines {
+            text.push_str(line);
             text.push('\n');
         }
     }
@@ -150,6 +185,24 @@ mod tests {
         let first = text.lines().next().unwrap();
         assert!(first.contains("110"), "{text}");
         assert!(text.contains("12356"), "{text}");
+    }
+
+    #[test]
+    fn the_emergency_numbers_are_those_the_lines_name_with_110_first() {
+        for category in [
+            None,
+            Some("自伤风险"),
+            Some("正在诈骗"),
+            Some("精神障碍失控"),
+        ] {
+            let danger = emergency(&triage(Risk::Red, Role::Emergency, category)).unwrap();
+            assert_eq!(danger.numbers[0].number, "110");
+            let lines = danger.lines.concat();
+            for number in &danger.numbers {
+                assert!(lines.contains(number.number), "{category:?}: {lines}");
+            }
+        }
+        assert!(emergency(&triage(Risk::Orange, Role::Mediator, None)).is_none());
     }
 
     #[test]

@@ -3,5 +3,5 @@
 mod compose;
 pub mod intake;
 
-pub use compose::{compose_reply, ReplyParts};
+pub use compose::{compose_reply, emergency, ReplyParts};
 pub use intake::{read_answers, Answers, Intake};

@@ -37,6 +37,7 @@ error_codes! {
     BadLimit => (BAD_REQUEST, "bad_limit"),
     NotFound => (NOT_FOUND, "not_found"),
     MethodNotAllowed => (METHOD_NOT_ALLOWED, "method_not_allowed"),
+    CorsRefused => (FORBIDDEN, "cors_refused"),
     Internal => (INTERNAL_SERVER_ERROR, "internal"),
 }
 

@@ -3,12 +3,16 @@
 
 mod cases;
 mod chat;
+mod cors;
 mod error;
+mod headers;
 mod health;
 mod search;
 mod triage;
 
+pub use cors::check_origins;
 pub use error::{ApiError, ErrorCode};
+pub use headers::{CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY};
 
 use crate::service::Service;
 use actix_web::body::MessageBody;
@@ -33,7 +37,8 @@ pub fn create_app(
         .app_data(error::json_config(config.max_body_bytes))
         .app_data(error::query_config())
         .app_data(web::PayloadConfig::new(config.max_body_bytes))
-        .wrap(security_headers())
+        .wrap(headers::security_headers())
+        .wrap(middleware::from_fn(headers::utf8_text))
         // The path only: query strings may carry what a resident typed.
         .wrap(
             middleware::Logger::new("%s %{path}xi %Dms")
@@ -41,6 +46,9 @@ pub fn create_app(
         )
         .service(
             web::scope("/api")
+                .wrap(cors::cors(&config.http.cors_origins))
+                .wrap(cors::json_errors())
+                .wrap(headers::api_headers())
                 .service(resource("/chat", web::post().to(chat::chat)))
                 .service(resource("/triage", web::post().to(triage::triage)))
                 .service(resource("/search", web::get().to(search::search)))
@@ -63,20 +71,10 @@ fn resource(path: &str, route: actix_web::Route) -> actix_web::Resource {
         .default_service(web::to(error::method_not_allowed))
 }
 
-fn security_headers() -> middleware::DefaultHeaders {
-    middleware::DefaultHeaders::new()
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Referrer-Policy", "no-referrer"))
-        .add(("X-Frame-Options", "SAMEORIGIN"))
-        .add((
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
-        ))
-}
-
 /// Runs the HTTP server until it is stopped (Ctrl-C or SIGTERM), then flushes the store.
 pub async fn serve(service: Service) -> std::io::Result<()> {
     let config = service.config().clone();
+    check_origins(&config.http.cors_origins).map_err(std::io::Error::other)?;
     let data = web::Data::new(service);
     let app_data = data.clone();
     let mut server = HttpServer::new(move || create_app(app_data.clone()));

@@ -6,7 +6,7 @@ use crate::cases::{Case, NewCase};
 use crate::dialog::intake::{
     CONTACT_ANONYMOUS, CONTACT_PHONE, KNOWN_CONTACT, KNOWN_DESCRIPTION, KNOWN_PLACE, KNOWN_TOWN,
 };
-use crate::dialog::{compose_reply, read_answers, Answers, Intake, ReplyParts};
+use crate::dialog::{compose_reply, emergency, read_answers, Answers, Intake, ReplyParts};
 use crate::directory::{PlaceMatch, PlaceRef};
 use crate::store::{Session, Turn};
 use crate::text::mask_personal_data;
@@ -108,6 +108,7 @@ impl Service {
         Ok(ChatReply {
             session: session.id,
             text: reply_text,
+            emergency: emergency(&triage),
             answer: Answer {
                 abstained,
                 entries: cards,
