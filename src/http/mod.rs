@@ -12,7 +12,6 @@ mod triage;
 
 pub use cors::check_origins;
 pub use error::{ApiError, ErrorCode};
-pub use headers::{CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY};
 
 use crate::service::Service;
 use actix_web::body::MessageBody;
