@@ -140,18 +140,21 @@ impl Account {
     }
 }
 
-fn service_for(account: &Account) -> Arc<Service> {
-    let dir = tempfile::tempdir().unwrap().keep();
-    let mut config = common::config_in(&dir);
+/// A service on the account's settings, with its index in a folder removed on drop.
+fn service_for(account: &Account) -> (tempfile::TempDir, Arc<Service>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config_in(dir.path());
     config.wechat = account.settings();
-    Arc::new(Service::with_store(config, Store::temporary().unwrap(), false).unwrap())
+    let service = Service::with_store(config, Store::temporary().unwrap(), false).unwrap();
+    (dir, Arc::new(service))
 }
 
 /// One service on the vectors' account for the tests that can share it.
 fn shared() -> Arc<Service> {
-    static SERVICE: OnceLock<Arc<Service>> = OnceLock::new();
+    static SERVICE: OnceLock<(tempfile::TempDir, Arc<Service>)> = OnceLock::new();
     SERVICE
         .get_or_init(|| service_for(&Account::of_vectors()))
+        .1
         .clone()
 }
 
@@ -230,7 +233,8 @@ fn the_official_example_verifies_and_decrypts() {
 #[actix_web::test]
 async fn the_official_example_is_answered_through_the_app_with_an_encrypted_reply() {
     let account = Account::official();
-    let app = app!(service_for(&account));
+    let (_dir, service) = service_for(&account);
+    let app = app!(service);
     let uri = format!(
         "/wechat?signature={}&timestamp={}&nonce={}&encrypt_type=aes&msg_signature={}",
         signature::sign(&[official::TOKEN, official::TIMESTAMP, official::NONCE]),
@@ -516,7 +520,7 @@ async fn compat_plain_voice_menu_subscribe_and_other_types_are_answered() {
 #[actix_web::test]
 async fn unfollowing_deletes_the_residents_data_but_keeps_the_case() {
     let account = Account::of_vectors();
-    let service = service_for(&account);
+    let (_dir, service) = service_for(&account);
     let app = app!(service.clone());
     let (uri, body) = account.safe_text("o_leaving_resident", 7400000000000001, "他说今晚要弄死我");
     let (_, reply) = post!(app, uri, body);
@@ -659,7 +663,7 @@ async fn hostile_and_broken_requests_are_refused_and_service_goes_on() {
         (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
     );
     // No signature at all; an encrypted body without encrypt_type=aes.
-    let (status, body) = post!(app, "/wechat?timestamp=1&nonce=2".to_string(), good_body);
+    let (status, body) = post!(app, "/wechat?timestamp=1&nonce=2", good_body);
     assert_eq!(
         (status, error_code(&body).as_str()),
         (StatusCode::BAD_REQUEST, "missing_parameter")
@@ -712,7 +716,9 @@ async fn the_answer_page_shows_an_entry_escaped_without_scripts() {
         .clone();
     assert!(page.contains(&format!("<h1>{}</h1>", entry.title)));
     assert!(page.contains("《民法典》第1067条"));
-    assert!(page.contains(&entry.steps[0].replace('“', "“")));
+    for step in &entry.steps {
+        assert!(page.contains(&format!("<li>{}</li>", html_escape::encode_text(step))));
+    }
     assert!(page.contains("tel:110"));
     assert!(!page.contains("<script"));
     let resp = actix_test::call_service(
@@ -731,4 +737,64 @@ fn every_default_menu_key_shows_a_real_entry() {
     for (key, id) in &WeChatSettings::default().menu {
         assert!(service.corpus().get(id).is_some(), "{key} → {id}");
     }
+}
+
+#[actix_web::test]
+async fn long_answers_are_shortened_with_a_link_to_the_full_answer_page() {
+    let account = Account::of_vectors();
+    let service = shared();
+    let app = app!(service.clone());
+    // Long stories from the quality set whose chat replies run past WeChat's limit.
+    let stories = [
+        "俺孙子小军今年十七，在县城上职高。上个星期六晚上他跟几个同学在烧烤摊跟人打起来了，对方一个人被打得住了院，听说鼻梁骨断了。第二天派出所就把小军带走了，说是涉嫌故意伤害，现在关在看守所。小军他爹妈常年在浙江打工，家里就俺跟他奶奶，俺俩都七十多了，手里就几千块钱，律师一张嘴就要好几万，根本请不起。俺想问：孩子还没满十八，国家是不是该给他派个律师？俺要去哪儿申请，要带啥？律师能去看守所见着孩子不？俺们能不能去跟受伤那家赔个不是、赔点钱，好让孩子早点出来？",
+        "当家的叫公安抓走了，说是涉嫌诈骗，俺家穷得叮当响请不起律师，有没有不要钱的",
+        "乡里给俺下了个处罚决定，俺想去法院告乡政府，都过了四个月了还来得及不",
+    ];
+    let mut shortened = 0;
+    for (i, story) in stories.iter().enumerate() {
+        let full = service.chat(None, story).unwrap();
+        let open_id = format!("o_long_story_{i}");
+        let (uri, body) = account.safe_text(&open_id, 7600000000000001 + i as u64, story);
+        let (status, reply) = post!(app, uri, body);
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        // open_reply checks the limit.
+        let content = account
+            .open_reply(&reply)
+            .get("Content")
+            .unwrap()
+            .to_string();
+        if full.text.len() <= MAX_REPLY_BYTES {
+            continue;
+        }
+        shortened += 1;
+        let card = &full.answer.entries[0];
+        let link = format!("https://help.example.org/answers/{}", card.id);
+        assert!(content.ends_with(&link), "{content}");
+        assert!(
+            content.contains(&format!("【{}】", card.title)),
+            "{content}"
+        );
+        if full.triage.risk.as_str() == "red" {
+            assert!(content.lines().next().unwrap().contains("110"), "{content}");
+        }
+        if let Some(case) = &full.case {
+            assert!(
+                content.contains("案件编号"),
+                "the case stays: {content} ({})",
+                case.id
+            );
+        }
+        let page = actix_test::call_service(
+            &app,
+            actix_test::TestRequest::get()
+                .uri(&format!("/answers/{}", card.id))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(page.status(), StatusCode::OK, "the link works");
+    }
+    assert!(
+        shortened > 0,
+        "none of the stories needs shortening any more: pick longer ones"
+    );
 }

@@ -94,7 +94,8 @@ impl WeChatSettings {
             return Err(SettingsError::BadPath(self.path.clone()));
         }
         let base = &self.public_base_url;
-        if !base.is_empty() && !(base.starts_with("https://") || base.starts_with("http://")) {
+        let is_url = base.starts_with("https://") || base.starts_with("http://");
+        if !base.is_empty() && !is_url {
             return Err(SettingsError::BadBaseUrl(base.clone()));
         }
         self.crypt().map(|_| ())
