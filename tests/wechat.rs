@@ -60,6 +60,15 @@ impl Account {
         }
     }
 
+    /// The same account in 明文 mode: no key.
+    fn plain_only() -> Account {
+        Account {
+            aes_key: String::new(),
+            app_id: String::new(),
+            ..Account::of_vectors()
+        }
+    }
+
     fn official() -> Account {
         Account {
             token: official::TOKEN.into(),
@@ -154,6 +163,15 @@ fn shared() -> Arc<Service> {
     static SERVICE: OnceLock<(tempfile::TempDir, Arc<Service>)> = OnceLock::new();
     SERVICE
         .get_or_init(|| service_for(&Account::of_vectors()))
+        .1
+        .clone()
+}
+
+/// One service on the vectors' account in 明文 mode.
+fn shared_plain() -> Arc<Service> {
+    static SERVICE: OnceLock<(tempfile::TempDir, Arc<Service>)> = OnceLock::new();
+    SERVICE
+        .get_or_init(|| service_for(&Account::plain_only()))
         .1
         .clone()
 }
@@ -458,9 +476,15 @@ async fn compat_plain_voice_menu_subscribe_and_other_types_are_answered() {
         .to_string();
     assert!(ebike.contains("电动车"), "{ebike}");
 
-    // 明文: a plain reply.
+    // 明文: a plain reply, from an account without a key; one with a key refuses it.
+    let plain_app = app!(shared_plain());
     let v = vector("wages_plain");
     let (status, body) = post!(app, vector_uri(v), v["body"].as_str().unwrap());
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "encryption_required")
+    );
+    let (status, body) = post!(plain_app, vector_uri(v), v["body"].as_str().unwrap());
     assert_eq!(status, StatusCode::OK, "{body}");
     let fields = xml::parse(&body).unwrap();
     assert_eq!(fields.get("ToUserName"), Some("o_wages_resident_0004"));
@@ -483,7 +507,7 @@ async fn compat_plain_voice_menu_subscribe_and_other_types_are_answered() {
     assert!(menu.starts_with(&format!("【{wages}】")), "{menu}");
 
     let v = vector("image_plain");
-    let (_, body) = post!(app, vector_uri(v), v["body"].as_str().unwrap());
+    let (_, body) = post!(plain_app, vector_uri(v), v["body"].as_str().unwrap());
     assert_eq!(
         xml::parse(&body).unwrap().get("Content"),
         Some(wechat::ONLY_TEXT)
@@ -494,7 +518,7 @@ async fn compat_plain_voice_menu_subscribe_and_other_types_are_answered() {
                  <CreateTime>1764490001</CreateTime><MsgType>voice</MsgType>\
                  <MediaId>m</MediaId><MsgId>7300000000000001</MsgId></xml>";
     let (uri, body) = account.plain(voice);
-    let (_, body) = post!(app, uri, body);
+    let (_, body) = post!(plain_app, uri, body);
     assert_eq!(
         xml::parse(&body).unwrap().get("Content"),
         Some(wechat::PLEASE_TYPE)
@@ -503,7 +527,7 @@ async fn compat_plain_voice_menu_subscribe_and_other_types_are_answered() {
                  <CreateTime>1764490002</CreateTime><MsgType>event</MsgType>\
                  <Event>CLICK</Event><EventKey>NO_SUCH_KEY</EventKey></xml>";
     let (uri, body) = account.plain(click);
-    let (_, body) = post!(app, uri, body);
+    let (_, body) = post!(plain_app, uri, body);
     assert_eq!(
         xml::parse(&body).unwrap().get("Content"),
         Some(wechat::UNKNOWN_MENU)
@@ -513,7 +537,7 @@ async fn compat_plain_voice_menu_subscribe_and_other_types_are_answered() {
         .replace("CLICK", "VIEW")
         .replace("1764490002", "1764490003");
     let (uri, body) = account.plain(&view);
-    let (status, body) = post!(app, uri, body);
+    let (status, body) = post!(plain_app, uri, body);
     assert_eq!((status, body.as_str()), (StatusCode::OK, wechat::NO_REPLY));
 }
 
@@ -647,7 +671,12 @@ async fn hostile_and_broken_requests_are_refused_and_service_goes_on() {
             (StatusCode::BAD_REQUEST, "bad_xml")
         );
     }
-    let (uri, body) = account.plain("<xml><MsgType>text</MsgType></xml>");
+    let (uri, body) = account.safe(
+        &account
+            .crypt()
+            .encrypt("<xml><MsgType>text</MsgType></xml>"),
+        "99",
+    );
     let (status, body) = post!(app, uri, body);
     assert_eq!(
         (status, error_code(&body).as_str()),

@@ -46,6 +46,7 @@ error_codes! {
     BadCiphertext => (BAD_REQUEST, "bad_ciphertext"),
     WrongAppId => (FORBIDDEN, "wrong_app_id"),
     NotConfigured => (BAD_REQUEST, "not_configured"),
+    EncryptionRequired => (BAD_REQUEST, "encryption_required"),
     MethodNotAllowed => (METHOD_NOT_ALLOWED, "method_not_allowed"),
     Internal => (INTERNAL_SERVER_ERROR, "internal"),
 }

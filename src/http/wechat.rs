@@ -42,6 +42,7 @@ fn refused(error: WeChatError) -> ApiError {
         WeChatError::MissingParameter(_) => ErrorCode::MissingParameter,
         WeChatError::BadSignature => ErrorCode::BadSignature,
         WeChatError::NoKey => ErrorCode::NotConfigured,
+        WeChatError::EncryptionRequired => ErrorCode::EncryptionRequired,
         WeChatError::Crypt(CryptError::WrongAppId) => ErrorCode::WrongAppId,
         WeChatError::Crypt(_) => ErrorCode::BadCiphertext,
         WeChatError::Xml(_) | WeChatError::NotUtf8 | WeChatError::UnexpectedEncryption => {

@@ -38,6 +38,8 @@ pub enum WeChatError {
     NoKey,
     #[error("the message is encrypted but the query does not say encrypt_type=aes")]
     UnexpectedEncryption,
+    #[error("an EncodingAESKey is configured, so messages must come encrypted (encrypt_type=aes)")]
+    EncryptionRequired,
     #[error("the body is not UTF-8")]
     NotUtf8,
     #[error(transparent)]
@@ -151,6 +153,12 @@ fn open(
     if !encrypted {
         if fields.contains("Encrypt") && !fields.contains("MsgType") {
             return Err(WeChatError::UnexpectedEncryption);
+        }
+        // In 明文 mode only the URL is signed, not the body: with a key configured
+        // (兼容 or 安全 mode in the console) a plain body is refused, so that a signed
+        // URL seen once cannot carry a forged message.
+        if !settings.aes_key.is_empty() {
+            return Err(WeChatError::EncryptionRequired);
         }
         return Ok(Opened {
             message: Incoming::from_fields(&fields)?,
