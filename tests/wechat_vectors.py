@@ -147,7 +147,7 @@ def vectors():
     fixed = FixedPrefix(WeChatCrypto(TOKEN, AES_KEY, APP_ID).key).encrypt(fixed_plain, APP_ID)
 
     return {
-        "generator": "tests/wechat_vectors.py with wechatpy",
+        "made_by": "tests/wechat_vectors.py with wechatpy",
         "token": TOKEN,
         "aes_key": AES_KEY,
         "app_id": APP_ID,
