@@ -131,6 +131,7 @@ mod tests {
             tier: Tier::Town,
             needs_human: risk != Risk::Blue,
             questions: vec![],
+            everyday: false,
         }
     }
 

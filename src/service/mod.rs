@@ -233,12 +233,14 @@ impl Service {
         };
         let evaluation = self.rules.load().evaluate(&facts);
         // When the rules find no legal matter in the message (no domain), an entry that
-        // matched only a word or two is a guess ("明天天气" → an entry on weather delays).
+        // matched only a word or two is a guess ("明天天气" → an entry on weather delays);
+        // and everyday talk ("电瓶咋保养") gets no entry however many words it shares.
         let weak_without_domain = evaluation.triage.domain.is_none()
             && outcome.hits.first().is_none_or(|best| {
                 best.matched_weight < self.config.search.min_matched_weight_without_domain
             });
-        let abstained = outcome.abstained || weak_without_domain;
+        let everyday = evaluation.triage.everyday && evaluation.triage.domain.is_none();
+        let abstained = outcome.abstained || weak_without_domain || everyday;
         let cards = if abstained {
             Vec::new()
         } else {

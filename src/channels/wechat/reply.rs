@@ -173,6 +173,7 @@ mod tests {
                     })
                     .to_vec(),
             }],
+            everyday: false,
         };
         let case = CaseView {
             id: "20261130-0007".into(),
