@@ -3,6 +3,8 @@
 //! variables < command-line flags. `mingbai.example.toml` documents every field.
 
 use crate::cases::CaseSettings;
+use crate::channels::bridge::BridgeSettings;
+use crate::channels::wechat::WeChatSettings;
 use crate::search::SearchSettings;
 use crate::triage::RuleLimits;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -43,6 +45,8 @@ pub struct Config {
     pub search: SearchSettings,
     pub rules: RuleLimits,
     pub cases: CaseSettings,
+    pub wechat: WeChatSettings,
+    pub bridge: BridgeSettings,
     pub http: HttpSettings,
 }
 
@@ -73,6 +77,8 @@ impl Default for Config {
             search: SearchSettings::default(),
             rules: RuleLimits::default(),
             cases: CaseSettings::default(),
+            wechat: WeChatSettings::default(),
+            bridge: BridgeSettings::default(),
             http: HttpSettings::default(),
         }
     }
@@ -94,8 +100,14 @@ const KEYS: &[&str] = &[
     "search",
     "rules",
     "cases",
+    "wechat",
+    "bridge",
     "http",
 ];
+
+/// The WeChat variables named as the account's console names them, with one
+/// underscore (MINGBAI_WECHAT_TOKEN), beside the nested form (MINGBAI_WECHAT__TOKEN).
+const WECHAT_ENV_KEYS: &[&str] = &["token", "aes_key", "app_id"];
 
 impl Config {
     /// Builds the configuration from its layers. `file` is the config file to read; when
@@ -126,6 +138,15 @@ impl Config {
                 let top = key.as_str().split('.').next().unwrap_or("");
                 KEYS.iter().any(|k| k.eq_ignore_ascii_case(top))
             }))
+            .merge(
+                Env::prefixed(&format!("{ENV_PREFIX}WECHAT_"))
+                    .filter(|key| {
+                        WECHAT_ENV_KEYS
+                            .iter()
+                            .any(|k| k.eq_ignore_ascii_case(key.as_str()))
+                    })
+                    .map(|key| format!("wechat.{}", key.as_str().to_ascii_lowercase()).into()),
+            )
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)
@@ -161,13 +182,43 @@ mod tests {
             jail.create_file("c.toml", "max_answers = 5\n[search]\nmin_score = 1.5\n")?;
             jail.set_env("MINGBAI_MAX_ANSWERS", "7");
             jail.set_env("MINGBAI_SEARCH__MIN_SCORE", "2.5");
-            jail.set_env("MINGBAI_WECHAT_TOKEN", "not a config key");
+            jail.set_env("MINGBAI_PORTAL_URL", "not a config key");
             let flags: BTreeMap<_, _> = [("max_answers", 9)].into_iter().collect();
             let file = Path::new("c.toml");
             let config = Config::load(Some(file), BTreeMap::<String, String>::new()).unwrap();
             assert_eq!((config.max_answers, config.search.min_score), (7, 2.5));
             let config = Config::load(Some(file), flags).unwrap();
             assert_eq!(config.max_answers, 9);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn wechat_secrets_come_from_the_environment_in_either_form() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MINGBAI_WECHAT_TOKEN", "tok");
+            jail.set_env(
+                "MINGBAI_WECHAT_AES_KEY",
+                "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+            );
+            jail.set_env("MINGBAI_WECHAT_APP_ID", "wx2c2769f8efd9abc2");
+            jail.set_env("MINGBAI_WECHAT__PUBLIC_BASE_URL", "https://example.org");
+            jail.set_env("MINGBAI_WECHAT_UNRELATED", "ignored");
+            let config = Config::load(None, BTreeMap::<String, String>::new()).unwrap();
+            assert_eq!(config.wechat.token, "tok");
+            assert_eq!(config.wechat.aes_key.len(), 43);
+            assert_eq!(config.wechat.app_id, "wx2c2769f8efd9abc2");
+            assert_eq!(config.wechat.public_base_url, "https://example.org");
+            assert!(config.wechat.enabled());
+            config.wechat.validate().expect("a valid key and AppID");
+            jail.set_env("MINGBAI_WECHAT__TOKEN", "nested");
+            jail.set_env("MINGBAI_BRIDGE__CHANNELS__QQBOT__SECRET", "s");
+            let config = Config::load(None, BTreeMap::<String, String>::new()).unwrap();
+            assert_eq!(
+                config.wechat.token, "tok",
+                "the console's name wins over the nested one"
+            );
+            assert!(config.bridge.channel("qqbot").is_some());
             Ok(())
         });
     }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod cases;
+pub mod channels;
 pub mod cli;
 pub mod config;
 pub mod corpus;

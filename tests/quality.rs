@@ -1,21 +1,58 @@
-//! Search quality on the quality set (tests/quality/*.toml): questions and long stories
-//! phrased unlike the entries' own questions, and off-topic messages that must get no
-//! answer, measured through the chat's own analysis (search and rules).
+//! Search quality, measured through the chat's own analysis (search and rules).
 //!
-//! The floors guard against regressions at today's level; the targets the project aims
-//! for (top-1 85 %, top-3 95 %) are not reached yet.
+//! - The development set (tests/quality/*.toml): resident questions and long stories
+//!   phrased unlike the entries' own questions, and off-topic messages that must get no
+//!   answer. Entries, dictionary and rules were tuned against it, so it must meet the
+//!   project's targets: top-1 85 %, top-3 95 %, off-topic abstained 90 %.
+//! - The held-out set (tests/holdout/*.toml): written from the entries' titles and
+//!   summaries only and never tuned on, so its figures are the honest ones. Its floors
+//!   only stop a regression from the level measured when it was written.
 
 mod common;
 
-use mingbai::quality::QualitySet;
+use mingbai::quality::{QualityReport, QualitySet};
 
-const TOP1_FLOOR: f64 = 0.70;
-const TOP3_FLOOR: f64 = 0.80;
-const OFFTOPIC_ABSTAIN_FLOOR: f64 = 0.90;
+struct Floors {
+    top1: f64,
+    top3: f64,
+    offtopic_abstained: f64,
+}
+
+const DEVELOPMENT: Floors = Floors {
+    top1: 0.85,
+    top3: 0.95,
+    offtopic_abstained: 0.90,
+};
+
+const HELD_OUT: Floors = Floors {
+    top1: 0.84,
+    top3: 0.91,
+    offtopic_abstained: 0.80,
+};
+
+fn measure(folder: &str) -> (QualitySet, QualityReport) {
+    let set = QualitySet::load(&common::repo(folder)).unwrap();
+    let report = common::shared_service().measure_quality(&set).unwrap();
+    // Written past the test harness's capture, so CI logs show the figures.
+    let line = format!("{folder}: {}", report.render(false));
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    (set, report)
+}
+
+fn assert_floors(report: &QualityReport, floors: &Floors) {
+    assert!(report.unknown_ids.is_empty(), "{:?}", report.unknown_ids);
+    assert!(report.top1_rate() >= floors.top1, "{}", report.render(true));
+    assert!(report.top3_rate() >= floors.top3, "{}", report.render(true));
+    assert!(
+        report.abstain_rate() >= floors.offtopic_abstained,
+        "{}",
+        report.render(true)
+    );
+}
 
 #[test]
-fn the_quality_set_meets_its_floors() {
-    let set = QualitySet::load(&common::repo("tests/quality")).unwrap();
+fn the_development_set_meets_the_targets() {
+    let (set, report) = measure("tests/quality");
     assert!(
         set.questions.len() >= 300,
         "{} questions",
@@ -27,16 +64,17 @@ fn the_quality_set_meets_its_floors() {
         set.stories.iter().all(|s| s.text.chars().count() >= 200),
         "stories are 200+ characters"
     );
+    assert_floors(&report, &DEVELOPMENT);
+}
 
-    let report = common::shared_service().measure_quality(&set).unwrap();
-    // Written past the test harness's capture, so CI logs show the figures.
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), report.render(false).as_bytes());
-    assert!(report.unknown_ids.is_empty(), "{:?}", report.unknown_ids);
-    assert!(report.top1_rate() >= TOP1_FLOOR, "{}", report.render(true));
-    assert!(report.top3_rate() >= TOP3_FLOOR, "{}", report.render(true));
+#[test]
+fn the_held_out_set_does_not_regress() {
+    let (set, report) = measure("tests/holdout");
     assert!(
-        report.abstain_rate() >= OFFTOPIC_ABSTAIN_FLOOR,
-        "{}",
-        report.render(true)
+        set.questions.len() >= 300,
+        "{} questions",
+        set.questions.len()
     );
+    assert!(set.offtopic.len() >= 40, "{} off-topic", set.offtopic.len());
+    assert_floors(&report, &HELD_OUT);
 }

@@ -172,6 +172,32 @@ impl CaseBook {
         Ok(case)
     }
 
+    /// Unlinks the cases of a session whose resident's data was deleted (an unfollow):
+    /// the cases stay with their handlers, their history says why the conversation is
+    /// gone. Returns their ids.
+    pub fn detach_session(
+        &self,
+        session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, CaseError> {
+        let mut detached = Vec::new();
+        for mut case in self.list()? {
+            if case.session != session {
+                continue;
+            }
+            case.session = String::new();
+            case.history.push(CaseEvent {
+                at: now,
+                who: "system".into(),
+                what: "居民的聊天记录已按渠道要求删除（如取消关注公众号），案件照常办理".into(),
+                status: case.status,
+            });
+            self.save(&case, &[])?;
+            detached.push(case.id);
+        }
+        Ok(detached)
+    }
+
     /// Every case not accepted by its deadline climbs one tier (at the district it is
     /// reminded again); its history says so and the new handler is notified.
     /// Returns the ids of the cases it moved.

@@ -166,6 +166,7 @@ mod tests {
             tier: Tier::Town,
             needs_human: risk != Risk::Blue,
             questions: vec![],
+            everyday: false,
         }
     }
 

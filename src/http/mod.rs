@@ -1,6 +1,8 @@
 //! The HTTP layer (actix-web): one routing table, one file per resource, every error
 //! rendered as the same JSON shape. The only module besides `cli` that knows actix.
 
+mod answers;
+mod bridge;
 mod cases;
 mod chat;
 mod cors;
@@ -9,6 +11,7 @@ mod headers;
 mod health;
 mod search;
 mod triage;
+mod wechat;
 
 pub use cors::check_origins;
 pub use error::{ApiError, ErrorCode};
@@ -52,15 +55,42 @@ pub fn create_app(
                 .service(resource("/triage", web::post().to(triage::triage)))
                 .service(resource("/search", web::get().to(search::search)))
                 .service(resource("/cases/{id}", web::get().to(cases::show)))
+                .service(resource("/bridge/{channel}", web::post().to(bridge::relay)))
                 .default_service(web::to(error::not_found)),
         )
         .service(resource("/healthz", web::get().to(health::health)))
+        .service(resource("/answers/{id}", web::get().to(answers::show)))
+        .configure(|routes| {
+            if config.wechat.enabled() {
+                routes.service(
+                    web::resource(config.wechat.path.as_str())
+                        .route(web::get().to(wechat::verify))
+                        .route(web::post().to(wechat::message))
+                        .default_service(web::to(error::method_not_allowed)),
+                );
+            }
+        })
         .service(
             actix_files::Files::new("/", &config.web_dir)
                 .index_file("index.html")
                 .default_handler(web::to(error::not_found)),
         )
         .default_service(web::to(error::not_found))
+}
+
+/// Reads a raw body of at most `limit` bytes; a larger one is a JSON 413.
+async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(e)) => Err(ApiError::new(
+            ErrorCode::BadJson,
+            format!("the body cannot be read: {e}"),
+        )),
+        Err(_) => Err(ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("the request body is larger than {limit} bytes"),
+        )),
+    }
 }
 
 /// A resource whose other methods get a JSON 405.

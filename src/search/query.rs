@@ -48,7 +48,7 @@ impl Default for SearchSettings {
     fn default() -> Self {
         SearchSettings {
             min_score: 6.0,
-            min_matched_weight: 0.8,
+            min_matched_weight: 0.7,
             min_coverage: 0.0,
             min_matched_weight_without_domain: 1.5,
             rerank_by_coverage: 2.0,

@@ -1,12 +1,15 @@
 //! The service: the engine parts put together, used alike by the CLI and the web.
 
+mod channel;
 mod chat;
 mod reload;
 
+pub use channel::Forgotten;
 pub use reload::Reloaded;
 
 use crate::api::{CaseStatusReply, EntryCard, Health, SearchHit, SearchReply, TriageReply};
 use crate::cases::{CaseBook, CaseError, Clock, SystemClock};
+use crate::channels::Channels;
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::directory::Directory;
@@ -72,6 +75,8 @@ pub struct Service {
     /// What the rules and directory were loaded from, to see when they change.
     sources: reload::Sources,
     cases: CaseBook,
+    /// What the channels (WeChat, bridges) remember between requests.
+    channels: Channels,
     clock: Arc<dyn Clock>,
 }
 
@@ -111,10 +116,20 @@ impl Service {
             config.search.clone(),
             rebuild_index,
         )?;
+        config.wechat.validate()?;
+        if config.wechat.enabled() {
+            for (key, id) in &config.wechat.menu {
+                anyhow::ensure!(
+                    corpus.get(id).is_some(),
+                    "[wechat.menu] {key} shows the entry {id:?}, which the corpus does not have"
+                );
+            }
+        }
         let rules = RuleSet::load(&config.rules_dir, &config.rules)?;
         let sources = reload::Sources::new(&config);
         let directory = Directory::load(&sources.directory_file())?;
         let cases = CaseBook::new(&store, config.cases.clone())?;
+        let channels = Channels::new(&store, &config)?;
         tracing::info!(
             entries = corpus.entries().len(),
             corpus = corpus.fingerprint(),
@@ -130,6 +145,7 @@ impl Service {
             directory: ArcSwap::from_pointee(directory),
             sources,
             cases,
+            channels,
             clock: Arc::new(SystemClock),
         })
     }
@@ -138,6 +154,15 @@ impl Service {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Service {
         self.clock = clock;
         self
+    }
+
+    pub fn channels(&self) -> &Channels {
+        &self.channels
+    }
+
+    /// The time as the service reads it (a test clock in tests).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn cases(&self) -> &CaseBook {
@@ -208,12 +233,14 @@ impl Service {
         };
         let evaluation = self.rules.load().evaluate(&facts);
         // When the rules find no legal matter in the message (no domain), an entry that
-        // matched only a word or two is a guess ("明天天气" → an entry on weather delays).
+        // matched only a word or two is a guess ("明天天气" → an entry on weather delays);
+        // and everyday talk ("电瓶咋保养") gets no entry however many words it shares.
         let weak_without_domain = evaluation.triage.domain.is_none()
             && outcome.hits.first().is_none_or(|best| {
                 best.matched_weight < self.config.search.min_matched_weight_without_domain
             });
-        let abstained = outcome.abstained || weak_without_domain;
+        let everyday = evaluation.triage.everyday && evaluation.triage.domain.is_none();
+        let abstained = outcome.abstained || weak_without_domain || everyday;
         let cards = if abstained {
             Vec::new()
         } else {

@@ -111,6 +111,15 @@ impl Store {
             .collect()
     }
 
+    /// Deletes a session and all its turns; returns whether the session existed.
+    pub fn forget_session(&self, id: &str) -> Result<bool, StoreError> {
+        let prefix = format!("{id}/");
+        for key in self.turns.scan_prefix(prefix.as_bytes()).keys() {
+            self.turns.remove(key?)?;
+        }
+        Ok(self.sessions.remove(id.as_bytes())?.is_some())
+    }
+
     /// Another tree of the same database (cases, outbox, …).
     pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
         Ok(self.db.open_tree(name)?)
@@ -163,5 +172,11 @@ mod tests {
         assert_eq!(texts, vec!["一", "二"]);
         assert_eq!(store.session(&a.id).unwrap().unwrap().turns, 2);
         assert!(store.session("nope").unwrap().is_none());
+
+        assert!(store.forget_session(&a.id).unwrap());
+        assert!(store.session(&a.id).unwrap().is_none());
+        assert!(store.turns(&a.id).unwrap().is_empty());
+        assert_eq!(store.turns(&b.id).unwrap().len(), 1, "others keep theirs");
+        assert!(!store.forget_session(&a.id).unwrap());
     }
 }

@@ -54,6 +54,10 @@ pub struct Triage {
     pub needs_human: bool,
     #[serde(default)]
     pub questions: Vec<Question>,
+    /// The rules judged the message everyday talk (how to buy, cook or use something),
+    /// not a legal matter: it gets no answer card however many words an entry shares.
+    #[serde(default)]
+    pub everyday: bool,
 }
 
 impl Triage {
@@ -67,6 +71,7 @@ impl Triage {
             tier: Tier::Grid,
             needs_human: false,
             questions: Vec::new(),
+            everyday: false,
         }
     }
 
@@ -82,6 +87,7 @@ impl Triage {
             tier: danger.map_or(Tier::Grid, |t| t.tier),
             needs_human: true,
             questions: Vec::new(),
+            everyday: false,
         }
     }
 }

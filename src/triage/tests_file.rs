@@ -1,5 +1,5 @@
 //! Rule test cases kept beside the rules (rules/tests/*.toml): a message and the
-//! risk, domain, role (and optionally tier) the whole pipeline should give it.
+//! risk, domain, role (and optionally tier and everyday) the whole pipeline should give it.
 
 use super::Triage;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,9 @@ pub struct RuleCase {
     /// Expected role id; several ids separated by "|" are all accepted.
     pub role: Option<String>,
     pub tier: Option<String>,
+    /// Expected everyday-talk judgement ("true"/"false"), for messages that share words
+    /// with legal matters but ask how to buy, cook or use something.
+    pub everyday: Option<bool>,
     /// Where the case is written, filled in when loaded.
     #[serde(skip)]
     pub source: String,
@@ -79,6 +82,7 @@ pub struct RuleReport {
     pub domain: FieldScore,
     pub role: FieldScore,
     pub tier: FieldScore,
+    pub everyday: FieldScore,
     pub failures: Vec<RuleCaseFailure>,
 }
 
@@ -87,11 +91,17 @@ impl RuleReport {
     pub fn record(&mut self, case: &RuleCase, triage: &Triage) {
         self.cases += 1;
         let domain = triage.domain.map_or("none", |d| d.as_str());
-        let checks: [(&'static str, &Option<String>, &str); 4] = [
+        let everyday = case.everyday.map(|e| e.to_string());
+        let checks: [(&'static str, &Option<String>, &str); 5] = [
             ("risk", &case.risk, triage.risk.as_str()),
             ("domain", &case.domain, domain),
             ("role", &case.role, triage.role.as_str()),
             ("tier", &case.tier, triage.tier.as_str()),
+            (
+                "everyday",
+                &everyday,
+                if triage.everyday { "true" } else { "false" },
+            ),
         ];
         for (field, expected, actual) in checks {
             let Some(expected) = expected else { continue };
@@ -99,7 +109,8 @@ impl RuleReport {
                 "risk" => &mut self.risk,
                 "domain" => &mut self.domain,
                 "role" => &mut self.role,
-                _ => &mut self.tier,
+                "tier" => &mut self.tier,
+                _ => &mut self.everyday,
             };
             score.checked += 1;
             if expected.split('|').any(|e| e.trim() == actual) {
@@ -128,9 +139,10 @@ impl RuleReport {
             ("domain", &self.domain),
             ("role", &self.role),
             ("tier", &self.tier),
+            ("everyday", &self.everyday),
         ] {
             out += &format!(
-                "  {name:<6} {}/{} ({:.1}%)\n",
+                "  {name:<8} {}/{} ({:.1}%)\n",
                 score.correct,
                 score.checked,
                 score.accuracy() * 100.0
