@@ -280,3 +280,51 @@ async fn a_bare_request_for_help_asks_what_happened_and_keeps_the_description() 
     );
     assert_eq!(case.place.unwrap().label(), "东城街道向阳社区");
 }
+
+#[actix_web::test]
+async fn a_danger_told_again_joins_its_case_and_the_place_told_later_reaches_the_handler() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service_with_clock(dir.path(), clock());
+    let app = test::init_service(create_app(web::Data::from(service.clone()))).await;
+
+    let first = say!(app, None::<String>, "他说今晚要弄死我");
+    let session = first["session"].as_str().unwrap().to_string();
+    let id = first["case"]["id"].as_str().unwrap().to_string();
+
+    let again = say!(app, Some(&session), "他拿着刀在门口，说要砍死我");
+    assert!(again["text"].as_str().unwrap().starts_with("⚠️"), "{again}");
+    assert_eq!(
+        again["case"]["id"],
+        id.as_str(),
+        "the same case, not a second"
+    );
+    assert_eq!(service.cases().list().unwrap().len(), 1);
+
+    let placed = say!(app, Some(&session), "俺在万金镇余营村");
+    assert_eq!(
+        placed["case"]["id"],
+        id.as_str(),
+        "no new case for the place"
+    );
+    assert!(
+        placed["text"].as_str().unwrap().contains(&id),
+        "the reply names the case: {placed}"
+    );
+    assert_eq!(service.cases().list().unwrap().len(), 1);
+    let case = service.cases().get(&id).unwrap().unwrap();
+    let village = case.place.as_ref().and_then(|p| p.village.clone());
+    assert_eq!(village.as_deref(), Some("余营村"), "{case:?}");
+    let history: Vec<&str> = case.history.iter().map(|e| e.what.as_str()).collect();
+    assert!(
+        history.iter().any(|w| w.starts_with("居民再次报告")),
+        "{history:?}"
+    );
+    assert!(history.iter().any(|w| w.contains("所在地")), "{history:?}");
+    let outbox = service.cases().outbox().unwrap();
+    let told: Vec<_> = outbox.iter().filter(|n| n.case == id).collect();
+    assert!(told.iter().all(|n| n.urgent), "{told:?}");
+    assert!(
+        told.iter().any(|n| n.message.contains("余营村")),
+        "the handler is told where: {told:?}"
+    );
+}

@@ -172,6 +172,80 @@ impl CaseBook {
         Ok(case)
     }
 
+    /// The resident reports the danger of an open case again: the report joins the
+    /// case's history and its handler is told at once. Returns None when the case is
+    /// gone or already resolved or closed (a new danger then opens a new case).
+    pub fn add_report(
+        &self,
+        id: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Case>, CaseError> {
+        let Some(mut case) = self.get(id)? else {
+            return Ok(None);
+        };
+        if matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
+            return Ok(None);
+        }
+        case.history.push(CaseEvent {
+            at: now,
+            who: "resident".into(),
+            what: format!("居民再次报告：{text}"),
+            status: case.status,
+        });
+        let notice = self.notice(&case, now, "再次报告");
+        self.save(&case, &[notice])?;
+        Ok(Some(case))
+    }
+
+    /// The place of a case opened before the resident said where they are (a danger
+    /// opens its case at once): the case is routed again to the handler of that place,
+    /// and the handler is told where. Returns None when the case is gone, closed or
+    /// already placed.
+    pub fn locate(
+        &self,
+        id: &str,
+        place: &PlaceRef,
+        directory: &Directory,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Case>, CaseError> {
+        let Some(mut case) = self.get(id)? else {
+            return Ok(None);
+        };
+        let placed = case.place.as_ref().is_some_and(|p| p.village_id.is_some());
+        if placed || matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
+            return Ok(None);
+        }
+        case.place = Some(place.clone());
+        let handler = find_handler(directory, &case, case.role, case.tier);
+        let moved = handler.is_some() && handler != case.handler;
+        let what = match (&handler, moved) {
+            (Some(h), true) => format!(
+                "居民说了所在地（{}），改派给{}（{}）",
+                place.label(),
+                h.name,
+                tier_label(h.tier)
+            ),
+            _ => format!("居民说了所在地（{}）", place.label()),
+        };
+        if moved {
+            case.handler = handler;
+            if case.status == CaseStatus::New {
+                case.status = CaseStatus::Assigned;
+            }
+        }
+        case.history.push(CaseEvent {
+            at: now,
+            who: "system".into(),
+            what,
+            status: case.status,
+        });
+        // Told either way: whoever answers a danger needs to know where to go.
+        let notice = self.notice(&case, now, if moved { "改派" } else { "补充地点" });
+        self.save(&case, &[notice])?;
+        Ok(Some(case))
+    }
+
     /// Unlinks the cases of a session whose resident's data was deleted (an unfollow):
     /// the cases stay with their handlers, their history says why the conversation is
     /// gone. Returns their ids.

@@ -117,7 +117,11 @@ pub fn compose_reply(parts: &ReplyParts) -> String {
         text.push('\n');
         text.push_str(&question.text);
     }
-    text.trim_end().to_string()
+    if text.trim().is_empty() {
+        // The message only answered a question and nothing is left to ask.
+        text.push_str("好的，记下了。还有别的情况，可以接着说。");
+    }
+    text.trim().to_string()
 }
 
 fn write_case(text: &mut String, case: &CaseView) {

@@ -24,6 +24,7 @@ impl Service {
         let directory = self.directory();
         let answers = read_answers(&text, &directory);
         let place_candidates = remember_answers(&mut session, &answers);
+        let placed_case = self.place_danger_case(&session, &answers)?;
 
         let analysis = self.analyze(&text, &session.known)?;
         let abstained = analysis.abstained;
@@ -58,7 +59,9 @@ impl Service {
         };
 
         let mut triage = matter;
-        let case = self.open_case_when_ready(&mut session, &triage)?;
+        let case = self
+            .open_case_when_ready(&mut session, &triage)?
+            .or(placed_case);
         if case.is_some() {
             // What the rules asked for is either known now or follows up in the case.
             triage
@@ -146,6 +149,15 @@ impl Service {
         if intake.case.is_some() || !triage.needs_human || waiting {
             return Ok(None);
         }
+        // The same danger told again (a frightened resident writes twice) joins the
+        // open case instead of sending its handler a second one.
+        if let (Risk::Red, Some(id)) = (triage.risk, &session.danger_case) {
+            if let Some(case) = self.cases.add_report(id, &intake.text, self.clock.now())? {
+                tracing::info!(case = case.id, "danger reported again");
+                session.intake = None;
+                return Ok(Some(case));
+            }
+        }
         let case = self.cases.open(
             NewCase {
                 session: session.id.clone(),
@@ -164,7 +176,32 @@ impl Service {
         tracing::info!(case = case.id, risk = %case.risk, role = %case.role, tier = %case.tier, "case opened");
         // The intake is done; a new matter starts a new one.
         session.intake = None;
+        if case.risk == Risk::Red {
+            session.danger_case = Some(case.id.clone());
+        }
         Ok(Some(case))
+    }
+
+    /// A danger opens its case before the resident has said where they are; when the
+    /// place comes, the case goes to the handler of that place.
+    /// Returns the case when this turn placed it.
+    fn place_danger_case(
+        &self,
+        session: &Session,
+        answers: &Answers,
+    ) -> Result<Option<Case>, ServiceError> {
+        let named_place = matches!(answers.place, PlaceMatch::Village(_) | PlaceMatch::Town(_));
+        let (true, Some(id), Some(place)) = (named_place, &session.danger_case, &session.place)
+        else {
+            return Ok(None);
+        };
+        let case = self
+            .cases
+            .locate(id, place, &self.directory(), self.clock.now())?;
+        if let Some(case) = &case {
+            tracing::info!(case = case.id, "danger case placed");
+        }
+        Ok(case)
     }
 
     /// Quick replies for the place question: the candidates when the answer was

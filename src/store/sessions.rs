@@ -31,6 +31,10 @@ pub struct Session {
     /// A case being taken in over several turns.
     #[serde(default)]
     pub intake: Option<Intake>,
+    /// The danger (red) case this conversation opened: a danger reported again is added
+    /// to it while it is open, rather than opening another for the same handler.
+    #[serde(default)]
+    pub danger_case: Option<String>,
 }
 
 /// One message and what the service made of it. `text` is masked.
@@ -87,6 +91,7 @@ impl Store {
             known: BTreeMap::new(),
             place: None,
             intake: None,
+            danger_case: None,
         };
         put(&self.sessions, session.id.as_bytes(), &session)?;
         Ok(session)
