@@ -2,7 +2,7 @@
 //! `mentions(facts.text, ["弄死我", "杀了我"])`, `says_now(facts.text, ["不想活"])`.
 
 use regex::Regex;
-use rhai::{Array, Engine};
+use rhai::{Array, Dynamic, Engine, ImmutableString};
 use std::sync::LazyLock;
 
 /// A negation right before a phrase ("没说要", "不会", "并没有想") cancels it:
@@ -100,8 +100,28 @@ fn negated(text: &str, at: usize) -> bool {
     NEGATED.is_match(&preceding(text, at, is_clause_break, NEGATION_WINDOW))
 }
 
-fn phrases(words: &Array) -> impl Iterator<Item = String> + '_ {
-    words.iter().filter_map(|w| w.clone().into_string().ok())
+/// The strings of a rule's word list, shared rather than copied (rules pass long
+/// lists on every message).
+fn phrases(words: &Array) -> impl Iterator<Item = ImmutableString> + '_ {
+    words
+        .iter()
+        .filter_map(|w| w.clone().into_immutable_string().ok())
+}
+
+/// Every concatenation of one phrase from each list, in list order.
+fn combine(lists: &[Array]) -> Array {
+    let mut phrases = vec![String::new()];
+    for list in lists {
+        let words: Vec<String> = list
+            .iter()
+            .filter_map(|w| w.clone().into_string().ok())
+            .collect();
+        phrases = phrases
+            .iter()
+            .flat_map(|head| words.iter().map(move |w| format!("{head}{w}")))
+            .collect();
+    }
+    phrases.into_iter().map(Dynamic::from).collect()
 }
 
 pub fn register(engine: &mut Engine) {
@@ -117,6 +137,17 @@ pub fn register(engine: &mut Engine) {
     // hearsay, not set in the past ("以前想过不活了" does not count). For danger rules.
     engine.register_fn("says_now", |text: &str, words: Array| {
         phrases(&words).any(|p| says_now_phrase(text, &p))
+    });
+    // combine(["拿", "掂"], ["刀", "斧头"]) → ["拿刀", "拿斧头", "掂刀", "掂斧头"]: every
+    // phrase made of one word from each list, in order (up to four lists). Built in one
+    // go: pushing them one by one re-measures the growing list for the sandbox's size
+    // limit at every push, and that was most of the rules' time.
+    engine.register_fn("combine", |a: Array, b: Array| combine(&[a, b]));
+    engine.register_fn("combine", |a: Array, b: Array, c: Array| {
+        combine(&[a, b, c])
+    });
+    engine.register_fn("combine", |a: Array, b: Array, c: Array, d: Array| {
+        combine(&[a, b, c, d])
     });
     // count_mentions(text, [...]): how many of the phrases are said.
     engine.register_fn("count_mentions", |text: &str, words: Array| {
@@ -142,6 +173,22 @@ mod tests {
         for (text, phrase, expected) in cases {
             assert_eq!(says_now_phrase(text, phrase), expected, "{text} / {phrase}");
         }
+    }
+
+    #[test]
+    fn combine_makes_every_phrase_in_order() {
+        let list = |words: &[&str]| -> rhai::Array {
+            words
+                .iter()
+                .map(|w| rhai::Dynamic::from(w.to_string()))
+                .collect()
+        };
+        let made: Vec<String> =
+            super::combine(&[list(&["拿", "掂"]), list(&["", "着"]), list(&["刀"])])
+                .into_iter()
+                .map(|d| d.into_string().unwrap())
+                .collect();
+        assert_eq!(made, ["拿刀", "拿着刀", "掂刀", "掂着刀"]);
     }
 
     #[test]
