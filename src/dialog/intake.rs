@@ -30,6 +30,22 @@ pub struct Intake {
     pub case: Option<String>,
 }
 
+impl Intake {
+    /// Adds one message (masked) to the intake's text, keeping the text within
+    /// `max_chars`: the first message (what the matter is) and the newest ones stay,
+    /// the oldest additions go. A resident who keeps writing without answering would
+    /// otherwise make every later turn triage an ever longer text.
+    pub fn add(&mut self, message: &str, max_chars: usize) {
+        let mut lines: Vec<&str> = self.text.lines().collect();
+        lines.push(message);
+        let length = |lines: &[&str]| lines.iter().map(|l| l.chars().count() + 1).sum::<usize>();
+        while lines.len() > 2 && length(&lines) > max_chars {
+            lines.remove(1);
+        }
+        self.text = lines.join("\n");
+    }
+}
+
 /// What one message answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answers {
@@ -67,6 +83,22 @@ pub fn read_answers(text: &str, directory: &Directory) -> Answers {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_intake_keeps_its_first_and_newest_messages_within_the_limit() {
+        let mut intake = super::Intake::default();
+        intake.add("老板欠俺工钱不给", 20);
+        for n in 0..10 {
+            intake.add(&format!("第{n}条补充"), 20);
+        }
+        assert!(
+            intake.text.starts_with("老板欠俺工钱不给\n"),
+            "{}",
+            intake.text
+        );
+        assert!(intake.text.ends_with("第9条补充"), "{}", intake.text);
+        assert!(intake.text.chars().count() <= 20, "{}", intake.text);
+    }
+
     use super::*;
 
     fn directory() -> Directory {

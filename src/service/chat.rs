@@ -36,10 +36,7 @@ impl Service {
         let describes = !answers.any() && session.intake.is_some();
         if needs_human || describes {
             let intake = session.intake.get_or_insert_with(Intake::default);
-            if !intake.text.is_empty() {
-                intake.text.push('\n');
-            }
-            intake.text.push_str(&masked);
+            intake.add(&masked, self.config.max_text_chars);
             if describes {
                 session
                     .known
