@@ -4,7 +4,7 @@
 
 mod browser_support;
 
-use browser_support::{Driver, HostPage, Screen, Server};
+use browser_support::{Browser, Driver, HostPage, Screen, Server};
 use fantoccini::key::Key;
 
 const PANEL: &str = ".mingbai-widget .mb-panel";
@@ -165,19 +165,7 @@ async fn a_resident_asks_answers_quick_replies_meets_danger_and_keeps_the_conver
 
     // A reload keeps the conversation: the card, the case and the banner.
     browser.client.refresh().await.unwrap();
-    browser
-        .wait_for(
-            "the chat button",
-            &format!("document.querySelector('{LAUNCHER}')"),
-        )
-        .await;
-    browser.click(LAUNCHER).await;
-    browser
-        .wait_for(
-            "the panel open",
-            &format!("!document.querySelector('{PANEL}').hidden"),
-        )
-        .await;
+    open_widget(&browser).await;
     let kept = browser.widget_text().await;
     for shown in [
         "俺爹七十多了，几个儿都不管他，咋办？",
@@ -235,19 +223,7 @@ async fn on_a_phone_sized_page_of_another_site_the_widget_answers_when_that_site
     browser
         .goto(&format!("http://127.0.0.1:{}/", host.port))
         .await;
-    browser
-        .wait_for(
-            "the chat button",
-            &format!("document.querySelector('{LAUNCHER}')"),
-        )
-        .await;
-    browser.click(LAUNCHER).await;
-    browser
-        .wait_for(
-            "the panel open",
-            &format!("!document.querySelector('{PANEL}').hidden"),
-        )
-        .await;
+    open_widget(&browser).await;
     let layout = browser
         .js(&format!(
             "var r = document.querySelector('{PANEL}').getBoundingClientRect(); \
@@ -297,4 +273,21 @@ async fn on_a_phone_sized_page_of_another_site_the_widget_answers_when_that_site
     let error = browser.texts(".mingbai-widget .mb-error").await;
     assert!(error[0].contains("110"), "{error:?}");
     browser.close().await;
+}
+
+/// Waits for the widget's button on the page, opens the panel and waits until it shows.
+async fn open_widget(browser: &Browser) {
+    browser
+        .wait_for(
+            "the chat button",
+            &format!("document.querySelector('{LAUNCHER}')"),
+        )
+        .await;
+    browser.click(LAUNCHER).await;
+    browser
+        .wait_for(
+            "the panel open",
+            &format!("!document.querySelector('{PANEL}').hidden"),
+        )
+        .await;
 }
