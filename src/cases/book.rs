@@ -213,7 +213,8 @@ impl CaseBook {
             return Ok(None);
         };
         let placed = case.place.as_ref().is_some_and(|p| p.village_id.is_some());
-        if placed || matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
+        let known = case.place.as_ref() == Some(place);
+        if placed || known || matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
             return Ok(None);
         }
         case.place = Some(place.clone());
