@@ -181,12 +181,9 @@ impl CaseBook {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Case>, CaseError> {
-        let Some(mut case) = self.get(id)? else {
+        let Some(mut case) = self.unfinished(id)? else {
             return Ok(None);
         };
-        if matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
-            return Ok(None);
-        }
         case.history.push(CaseEvent {
             at: now,
             who: "resident".into(),
@@ -209,12 +206,11 @@ impl CaseBook {
         directory: &Directory,
         now: DateTime<Utc>,
     ) -> Result<Option<Case>, CaseError> {
-        let Some(mut case) = self.get(id)? else {
+        let Some(mut case) = self.unfinished(id)? else {
             return Ok(None);
         };
         let placed = case.place.as_ref().is_some_and(|p| p.village_id.is_some());
-        let known = case.place.as_ref() == Some(place);
-        if placed || known || matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
+        if placed || case.place.as_ref() == Some(place) {
             return Ok(None);
         }
         case.place = Some(place.clone());
@@ -245,6 +241,13 @@ impl CaseBook {
         let notice = self.notice(&case, now, if moved { "改派" } else { "补充地点" });
         self.save(&case, &[notice])?;
         Ok(Some(case))
+    }
+
+    /// The case while it is still being handled (not resolved or closed).
+    fn unfinished(&self, id: &str) -> Result<Option<Case>, CaseError> {
+        Ok(self
+            .get(id)?
+            .filter(|case| !matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed)))
     }
 
     /// Unlinks the cases of a session whose resident's data was deleted (an unfollow):
